@@ -1,0 +1,10 @@
+DROP TABLE log_checkpoints;
+DROP TABLE log_nodes;
+DROP TABLE log_entries;
+DROP TABLE log_head;
+DROP TABLE access_tokens;
+DROP TABLE stations;
+DROP TABLE sections;
+DROP TABLE basins;
+DROP TABLE jurisdiction_keys;
+DROP TABLE jurisdictions;

@@ -1,0 +1,98 @@
+//! The caller extractor: `Authorization: Bearer <token>` → a `Principal`, or 401.
+//! Authorisation (403) is decided by each handler with the helpers below.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+
+use super::problem::{ApiError, FieldProblem};
+use super::state::AppState;
+use crate::model::access::Principal;
+use crate::store::tokens;
+use crate::tokens::token_sha256;
+
+/// Longest Authorization header value examined; anything longer cannot be a token.
+const AUTHORIZATION_BYTES_MAX: usize = 512;
+
+pub struct Caller(pub Principal);
+
+fn unauthorized(message: &str) -> ApiError {
+    ApiError::Unauthorized {
+        detail: message.to_owned(),
+        problem: FieldProblem::header("Authorization", message),
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let header_value = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|value| value.as_bytes().to_vec());
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| ApiError::Unavailable("application state missing".into()))?;
+            let value = header_value
+                .ok_or_else(|| unauthorized("an Authorization: Bearer token is required"))?;
+            if value.len() > AUTHORIZATION_BYTES_MAX {
+                return Err(unauthorized("the Authorization header is too long"));
+            }
+            let text = std::str::from_utf8(&value)
+                .map_err(|_| unauthorized("the Authorization header is not text"))?;
+            let secret = text
+                .strip_prefix("Bearer ")
+                .map(str::trim)
+                .filter(|secret| !secret.is_empty())
+                .ok_or_else(|| unauthorized("the Authorization header must be 'Bearer <token>'"))?;
+            let digest = token_sha256(secret);
+            let principal = state
+                .run(move |connection| {
+                    tokens::find_principal(connection, &digest).map_err(ApiError::from)
+                })
+                .await?;
+            principal
+                .map(Caller)
+                .ok_or_else(|| unauthorized("the token is not valid"))
+        })
+    }
+}
+
+impl Caller {
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        if self.0.is_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
+                "this action needs an admin token".into(),
+            ))
+        }
+    }
+
+    /// Admin, or the bureau of one of the given jurisdictions.
+    pub fn require_admin_or_bureau_of(&self, jurisdictions: &[&str]) -> Result<(), ApiError> {
+        if self.0.is_admin() || jurisdictions.iter().any(|code| self.0.is_bureau_of(code)) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "this action needs an admin token or a bureau token of {}",
+                jurisdictions.join(" or ")
+            )))
+        }
+    }
+
+    /// The bureau of exactly this jurisdiction (a bureau never acts for another party).
+    pub fn require_bureau_of(&self, jurisdiction: &str) -> Result<(), ApiError> {
+        if self.0.is_bureau_of(jurisdiction) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "this action needs a bureau token of {jurisdiction}"
+            )))
+        }
+    }
+}

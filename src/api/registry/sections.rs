@@ -1,0 +1,134 @@
+use actix_web::{get, post, web, HttpResponse};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use utoipa::ToSchema;
+
+use super::created;
+use crate::api::auth::Caller;
+use crate::api::checks::Checks;
+use crate::api::json::JsonBody;
+use crate::api::pagination::{ListQuery, ListResponse};
+use crate::api::problem::{ApiError, Problem};
+use crate::api::state::AppState;
+use crate::model::registry::Section;
+use crate::model::time::utc_text;
+use crate::store::registry;
+
+const WATER_BODIES: [&str; 2] = ["river", "lake"];
+/// Targets are classes I–V; 劣V is an outcome, never a target.
+const TARGET_CLASSES: [&str; 5] = ["I", "II", "III", "IV", "V"];
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSection {
+    #[schema(example = "gubeikou")]
+    pub code: String,
+    #[schema(example = "古北口")]
+    pub name: String,
+    #[schema(example = "chaobai")]
+    pub basin: String,
+    #[schema(example = "潮河")]
+    pub river: String,
+    /// `river` or `lake` (reservoirs are lakes).
+    #[schema(example = "river")]
+    pub water_body: String,
+    /// `I` to `V`.
+    #[schema(example = "II")]
+    pub target_class: String,
+    #[schema(example = "HE-CD")]
+    pub upstream: String,
+    #[schema(example = "BJ")]
+    pub downstream: String,
+    /// Decimal degrees, a JSON number or a decimal string.
+    #[schema(value_type = Option<String>, example = "40.6921")]
+    pub latitude: Option<Box<RawValue>>,
+    #[schema(value_type = Option<String>, example = "117.1547")]
+    pub longitude: Option<Box<RawValue>>,
+}
+
+/// Register a monitoring section (admin).
+#[utoipa::path(tag = "registry", request_body = NewSection, security(("bearer" = [])), responses(
+    (status = 201, body = Section),
+    (status = "4XX", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/sections")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<NewSection>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_admin()?;
+    let request = body.value;
+    let mut checks = Checks::default();
+    checks.code("/code", &request.code);
+    checks.text("/name", &request.name);
+    checks.code("/basin", &request.basin);
+    checks.text("/river", &request.river);
+    checks.one_of("/water_body", &request.water_body, &WATER_BODIES);
+    checks.one_of("/target_class", &request.target_class, &TARGET_CLASSES);
+    checks.code("/upstream", &request.upstream);
+    checks.code("/downstream", &request.downstream);
+    if request.upstream == request.downstream {
+        checks.fail(
+            "/downstream",
+            "upstream and downstream must be different jurisdictions",
+        );
+    }
+    let latitude = checks.bounded_decimal("/latitude", request.latitude.as_deref(), -90, 90);
+    let longitude = checks.bounded_decimal("/longitude", request.longitude.as_deref(), -180, 180);
+    checks.finish()?;
+    let section = Section {
+        code: request.code,
+        name: request.name,
+        basin: request.basin,
+        river: request.river,
+        water_body: request.water_body,
+        target_class: request.target_class,
+        upstream: request.upstream,
+        downstream: request.downstream,
+        latitude,
+        longitude,
+        created_at: utc_text(chrono::Utc::now()),
+    };
+    let stored = section.clone();
+    state
+        .write(move |connection, log| registry::create_section(connection, log, &stored))
+        .await?;
+    Ok(created(format!("/v1/sections/{}", section.code), &section))
+}
+
+/// List sections, ordered by code.
+#[utoipa::path(tag = "registry", params(ListQuery), security(("bearer" = [])), responses(
+    (status = 200, body = ListResponse<Section>),
+    (status = "4XX", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/sections")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let request = query.page_request()?;
+    let page = state
+        .run(move |connection| Ok(registry::list_sections(connection, &request)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page)))
+}
+
+/// One section.
+#[utoipa::path(tag = "registry", security(("bearer" = [])), responses(
+    (status = 200, body = Section),
+    (status = "4XX", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/sections/{code}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    let section = state
+        .run(move |connection| Ok(registry::get_section(connection, &code)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(section))
+}

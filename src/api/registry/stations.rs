@@ -1,0 +1,101 @@
+use actix_web::{get, post, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::created;
+use crate::api::auth::Caller;
+use crate::api::checks::Checks;
+use crate::api::json::JsonBody;
+use crate::api::pagination::{ListQuery, ListResponse};
+use crate::api::problem::{ApiError, Problem};
+use crate::api::state::AppState;
+use crate::model::registry::Station;
+use crate::model::time::utc_text;
+use crate::store::registry;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStation {
+    #[schema(example = "gubeikou-auto")]
+    pub code: String,
+    #[schema(example = "古北口自动站")]
+    pub name: String,
+    /// The one section this station serves.
+    #[schema(example = "gubeikou")]
+    pub section: String,
+    /// Standard padded base64 Ed25519 public key; with it, every batch must carry a signature.
+    pub public_key: Option<String>,
+}
+
+/// Register a monitoring station (admin).
+#[utoipa::path(tag = "registry", request_body = NewStation, security(("bearer" = [])), responses(
+    (status = 201, body = Station),
+    (status = "4XX", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/stations")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<NewStation>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_admin()?;
+    let request = body.value;
+    let mut checks = Checks::default();
+    checks.code("/code", &request.code);
+    checks.text("/name", &request.name);
+    checks.code("/section", &request.section);
+    let key = request
+        .public_key
+        .as_deref()
+        .and_then(|text| checks.public_key("/public_key", text));
+    checks.finish()?;
+    let station = Station {
+        key_id: key.map(|key| hex::encode(basin_audit::note::key_id(&request.code, &key))),
+        code: request.code,
+        name: request.name,
+        section: request.section,
+        public_key: request.public_key,
+        created_at: utc_text(chrono::Utc::now()),
+    };
+    let stored = station.clone();
+    state
+        .write(move |connection, log| registry::create_station(connection, log, &stored))
+        .await?;
+    Ok(created(format!("/v1/stations/{}", station.code), &station))
+}
+
+/// List stations, ordered by code.
+#[utoipa::path(tag = "registry", params(ListQuery), security(("bearer" = [])), responses(
+    (status = 200, body = ListResponse<Station>),
+    (status = "4XX", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/stations")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let request = query.page_request()?;
+    let page = state
+        .run(move |connection| Ok(registry::list_stations(connection, &request)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page)))
+}
+
+/// One station.
+#[utoipa::path(tag = "registry", security(("bearer" = [])), responses(
+    (status = 200, body = Station),
+    (status = "4XX", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/stations/{code}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    let station = state
+        .run(move |connection| Ok(registry::get_station(connection, &code)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(station))
+}

@@ -1,0 +1,50 @@
+//! What every handler shares: the database pool and the metrics. Blocking diesel work runs on
+//! actix's blocking threads through `run` and `write`, never on the async executor threads.
+
+use actix_web::web;
+
+use super::metrics::Metrics;
+use super::problem::ApiError;
+use crate::store::{self, AnyConnection, LogWriter, Pool, StoreError};
+
+pub struct AppState {
+    pub pool: Pool,
+    pub metrics: Metrics,
+    pub backend: &'static str,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, backend: &'static str) -> Self {
+        Self {
+            pool,
+            metrics: Metrics::new(),
+            backend,
+        }
+    }
+
+    /// Runs read-only (or self-contained) database work on a blocking thread.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut connection = pool.get().map_err(StoreError::from)?;
+            work(&mut connection)
+        })
+        .await?
+    }
+
+    /// Runs `work` in one write transaction that appends its audit-log entries before commit.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection, &mut LogWriter) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.run(move |connection| {
+            store::write_transaction(connection, work).map_err(ApiError::from)
+        })
+        .await
+    }
+}

@@ -1,0 +1,12 @@
+//! basin-ledger: a tamper-evident ledger for bidirectional ecological compensation.
+//!
+//! The pure cores live in their own crates (`basin-domain`: water quality and compensation
+//! rules; `basin-audit`: canonical JSON, RFC 6962 tree, C2SP notes). This crate wraps them with
+//! storage (`store`, diesel on SQLite or PostgreSQL) and HTTP (`api`, actix-web).
+
+pub mod api;
+pub mod cli;
+pub mod model;
+pub mod server;
+pub mod store;
+pub mod tokens;

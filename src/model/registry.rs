@@ -1,0 +1,71 @@
+//! Jurisdictions, basins, sections and stations.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Jurisdiction {
+    #[schema(example = "HE-CD")]
+    pub code: String,
+    #[schema(example = "承德市")]
+    pub name: String,
+    pub parent: Option<String>,
+    /// Bureau keys (Ed25519) that countersign settlements for this jurisdiction.
+    pub keys: Vec<JurisdictionKey>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct JurisdictionKey {
+    /// Lowercase hex of the C2SP 4-byte key id.
+    #[schema(example = "3f65e915")]
+    pub key_id: String,
+    /// Standard padded base64 of the 32-byte Ed25519 public key.
+    pub public_key: String,
+    pub added_at: String,
+    pub retired_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Basin {
+    #[schema(example = "chaobai")]
+    pub code: String,
+    #[schema(example = "潮白河")]
+    pub name: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Section {
+    #[schema(example = "gubeikou")]
+    pub code: String,
+    #[schema(example = "古北口")]
+    pub name: String,
+    pub basin: String,
+    #[schema(example = "潮河")]
+    pub river: String,
+    /// `river` or `lake` (lakes and reservoirs use the lake TP limits).
+    #[schema(example = "river")]
+    pub water_body: String,
+    #[schema(example = "II")]
+    pub target_class: String,
+    pub upstream: String,
+    pub downstream: String,
+    /// Decimal degrees as sent (text, exact).
+    pub latitude: Option<String>,
+    pub longitude: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Station {
+    #[schema(example = "gubeikou-auto")]
+    pub code: String,
+    #[schema(example = "古北口自动站")]
+    pub name: String,
+    pub section: String,
+    /// Standard padded base64 Ed25519 public key; when set, every batch must be signed.
+    pub public_key: Option<String>,
+    pub key_id: Option<String>,
+    pub created_at: String,
+}

@@ -1,0 +1,63 @@
+//! What can go wrong below the HTTP layer. The API maps these to problem+json in one place
+//! (`api::problem`); database failures are never reported as client errors.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] diesel::r2d2::Error),
+    #[error("no database connection available: {0}")]
+    Pool(#[source] diesel::r2d2::PoolError),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("database error: {0}")]
+    Database(#[source] DieselError),
+    /// A resource with this key exists already.
+    #[error("{what} {key} already exists")]
+    Duplicate { what: &'static str, key: String },
+    /// The request names a resource that does not exist (reported with the body field).
+    #[error("{field}: unknown {what} {code}")]
+    UnknownReference {
+        field: String,
+        what: &'static str,
+        code: String,
+    },
+    #[error("{what} {key} not found")]
+    NotFound { what: &'static str, key: String },
+    /// The request conflicts with the ledger's state (not a duplicate key).
+    #[error("{0}")]
+    Conflict(String),
+    /// Data read back from the database breaks an invariant (corruption or tampering).
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+impl From<DieselError> for StoreError {
+    fn from(error: DieselError) -> Self {
+        Self::Database(error)
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for StoreError {
+    fn from(error: diesel::r2d2::PoolError) -> Self {
+        Self::Pool(error)
+    }
+}
+
+/// True when a database error is a unique-key violation (a concurrent duplicate insert).
+pub fn is_unique_violation(error: &DieselError) -> bool {
+    matches!(
+        error,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+impl From<basin_audit::tree::TreeError<StoreError>> for StoreError {
+    fn from(error: basin_audit::tree::TreeError<StoreError>) -> Self {
+        match error {
+            basin_audit::tree::TreeError::Reader(inner) => inner,
+            other => Self::Corrupt(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! The append-only audit log: a hash chain (each leaf names its predecessor's leaf hash) and an
+//! RFC 6962 Merkle tree whose complete subtrees are stored as they complete, so proofs read
+//! O(log n) rows. Appends happen inside the caller's write transaction only.
+
+use std::cell::RefCell;
+
+use basin_audit::entry::LogEntry;
+use basin_audit::hash::{self, Hash};
+use basin_audit::tree::{self, NodeId, NodeReader};
+use diesel::prelude::*;
+
+use super::connection::AnyConnection;
+use super::error::StoreError;
+use super::schema::{log_entries, log_head, log_nodes};
+
+/// Appends entries for one write transaction. Created by `store::write_transaction` after it
+/// has locked the head row, so no other writer can append until this transaction ends.
+pub struct LogWriter {
+    size: u64,
+    last_leaf_hash: Hash,
+    appended: bool,
+}
+
+/// One appended entry, as the caller reports it (`log_index` in responses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    pub index: u64,
+    pub leaf_hash: Hash,
+}
+
+impl LogWriter {
+    /// Locks the head row (the first statement of every write transaction) and reads it.
+    pub(super) fn lock_head(connection: &mut AnyConnection) -> Result<Self, StoreError> {
+        let locked = diesel::update(log_head::table.filter(log_head::id.eq(1)))
+            .set(log_head::size.eq(log_head::size))
+            .execute(connection)?;
+        if locked != 1 {
+            return Err(StoreError::Corrupt("the log head row is missing".into()));
+        }
+        let (size, last_leaf_hash): (i64, String) = log_head::table
+            .filter(log_head::id.eq(1))
+            .select((log_head::size, log_head::last_leaf_hash))
+            .first(connection)?;
+        Ok(Self {
+            size: u64::try_from(size)
+                .map_err(|_| StoreError::Corrupt(format!("negative log size {size}")))?,
+            last_leaf_hash: parse_hash(&last_leaf_hash)?,
+            appended: false,
+        })
+    }
+
+    /// Appends one entry: its leaf bytes (JCS), the chain link to the previous leaf, and every
+    /// tree node the new leaf completes.
+    pub fn append(
+        &mut self,
+        connection: &mut AnyConnection,
+        kind: &str,
+        time: &str,
+        body: serde_json::Value,
+    ) -> Result<Appended, StoreError> {
+        let entry = LogEntry {
+            index: self.size,
+            kind: kind.to_owned(),
+            time: time.to_owned(),
+            prev: self.last_leaf_hash,
+            body,
+        };
+        let leaf = entry.leaf_bytes().map_err(|error| {
+            StoreError::Corrupt(format!("log entry is not canonical JSON: {error}"))
+        })?;
+        let leaf_text = String::from_utf8(leaf)
+            .map_err(|_| StoreError::Corrupt("canonical JSON is not UTF-8".into()))?;
+        let leaf_hash = hash::leaf_hash(leaf_text.as_bytes());
+        let body_text = serde_json::to_string(&entry.body)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let index = to_i64(self.size)?;
+        diesel::insert_into(log_entries::table)
+            .values((
+                log_entries::entry_index.eq(index),
+                log_entries::kind.eq(kind),
+                log_entries::time.eq(time),
+                log_entries::prev.eq(hex::encode(self.last_leaf_hash)),
+                log_entries::body.eq(body_text),
+                log_entries::leaf.eq(&leaf_text),
+                log_entries::leaf_hash.eq(hex::encode(leaf_hash)),
+            ))
+            .execute(connection)?;
+        let completed = {
+            let reader = DatabaseNodes::new(connection);
+            tree::nodes_completed_by_append(self.size, leaf_hash, &reader)?
+        };
+        for (node, node_hash) in completed {
+            diesel::insert_into(log_nodes::table)
+                .values((
+                    log_nodes::level.eq(i32::from(node.level)),
+                    log_nodes::node_index.eq(to_i64(node.index)?),
+                    log_nodes::hash.eq(hex::encode(node_hash)),
+                ))
+                .execute(connection)?;
+        }
+        self.size += 1;
+        self.last_leaf_hash = leaf_hash;
+        self.appended = true;
+        Ok(Appended {
+            index: self.size - 1,
+            leaf_hash,
+        })
+    }
+
+    /// Writes the new head. Called by `write_transaction` before it commits.
+    pub(super) fn finish(self, connection: &mut AnyConnection) -> Result<(), StoreError> {
+        if !self.appended {
+            return Ok(());
+        }
+        diesel::update(log_head::table.filter(log_head::id.eq(1)))
+            .set((
+                log_head::size.eq(to_i64(self.size)?),
+                log_head::last_leaf_hash.eq(hex::encode(self.last_leaf_hash)),
+            ))
+            .execute(connection)?;
+        Ok(())
+    }
+}
+
+/// Reads stored tree nodes through the narrow trait the pure tree code asks for.
+pub struct DatabaseNodes<'c> {
+    connection: RefCell<&'c mut AnyConnection>,
+}
+
+impl<'c> DatabaseNodes<'c> {
+    pub fn new(connection: &'c mut AnyConnection) -> Self {
+        Self {
+            connection: RefCell::new(connection),
+        }
+    }
+}
+
+impl NodeReader for DatabaseNodes<'_> {
+    type Error = StoreError;
+
+    fn read_nodes(&self, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError> {
+        let mut connection = self.connection.borrow_mut();
+        let mut hashes = Vec::with_capacity(ids.len());
+        for id in ids {
+            let stored: Option<String> = log_nodes::table
+                .filter(log_nodes::level.eq(i32::from(id.level)))
+                .filter(log_nodes::node_index.eq(to_i64(id.index)?))
+                .select(log_nodes::hash)
+                .first(&mut **connection)
+                .optional()?;
+            let stored = stored.ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "tree node level {} index {} is missing",
+                    id.level, id.index
+                ))
+            })?;
+            hashes.push(parse_hash(&stored)?);
+        }
+        Ok(hashes)
+    }
+}
+
+pub fn parse_hash(text: &str) -> Result<Hash, StoreError> {
+    let bytes = hex::decode(text)
+        .map_err(|_| StoreError::Corrupt(format!("stored hash {text:?} is not hex")))?;
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt(format!("stored hash {text:?} is not 32 bytes")))
+}
+
+fn to_i64(value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::Corrupt(format!("{value} exceeds i64")))
+}

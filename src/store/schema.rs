@@ -1,0 +1,117 @@
+//! Diesel table definitions shared by both backends. Every column uses a type that
+//! diesel's `MultiConnection` supports on SQLite and PostgreSQL alike (text, integers).
+
+diesel::table! {
+    jurisdictions (code) {
+        code -> Text,
+        name -> Text,
+        parent -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    jurisdiction_keys (jurisdiction, key_id) {
+        jurisdiction -> Text,
+        key_id -> Text,
+        public_key -> Text,
+        added_at -> Text,
+        retired_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    basins (code) {
+        code -> Text,
+        name -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    sections (code) {
+        code -> Text,
+        name -> Text,
+        basin -> Text,
+        river -> Text,
+        water_body -> Text,
+        target_class -> Text,
+        upstream -> Text,
+        downstream -> Text,
+        latitude -> Nullable<Text>,
+        longitude -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    stations (code) {
+        code -> Text,
+        name -> Text,
+        section -> Text,
+        public_key -> Nullable<Text>,
+        key_id -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    access_tokens (id) {
+        id -> BigInt,
+        token_sha256 -> Text,
+        role -> Text,
+        subject -> Nullable<Text>,
+        label -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    log_head (id) {
+        id -> Integer,
+        size -> BigInt,
+        last_leaf_hash -> Text,
+    }
+}
+
+diesel::table! {
+    log_entries (entry_index) {
+        entry_index -> BigInt,
+        kind -> Text,
+        time -> Text,
+        prev -> Text,
+        body -> Text,
+        leaf -> Text,
+        leaf_hash -> Text,
+    }
+}
+
+diesel::table! {
+    log_nodes (level, node_index) {
+        level -> Integer,
+        node_index -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    log_checkpoints (tree_size) {
+        tree_size -> BigInt,
+        root_hash -> Text,
+        note -> Text,
+        signed_at -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    jurisdictions,
+    jurisdiction_keys,
+    basins,
+    sections,
+    stations,
+    access_tokens,
+    log_head,
+    log_entries,
+    log_nodes,
+    log_checkpoints,
+);
