@@ -149,7 +149,11 @@ mod tests {
 
     #[test]
     fn integers_of_two_to_the_53_or_more_are_refused() {
-        for value in [json!(9007199254740992_u64), json!(-9007199254740992_i64), json!(u64::MAX)] {
+        for value in [
+            json!(9007199254740992_u64),
+            json!(-9007199254740992_i64),
+            json!(u64::MAX),
+        ] {
             assert!(matches!(
                 canonical_json(&value),
                 Err(CanonicalError::IntegerOutOfRange(_))
@@ -174,6 +178,9 @@ mod tests {
             value = json!([value]);
         }
         assert!(canonical_json(&value).is_ok());
-        assert_eq!(canonical_json(&json!([value])), Err(CanonicalError::TooDeep));
+        assert_eq!(
+            canonical_json(&json!([value])),
+            Err(CanonicalError::TooDeep)
+        );
     }
 }

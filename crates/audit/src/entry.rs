@@ -88,7 +88,10 @@ pub fn parse_leaf(bytes: &[u8]) -> Result<LogEntry, EntryError> {
     let Value::Object(mut members) = value else {
         return Err(EntryError::NotAnObject);
     };
-    if let Some(unexpected) = members.keys().find(|name| !LEAF_FIELDS.contains(&name.as_str())) {
+    if let Some(unexpected) = members
+        .keys()
+        .find(|name| !LEAF_FIELDS.contains(&name.as_str()))
+    {
         return Err(EntryError::UnexpectedField(unexpected.clone()));
     }
     let entry = LogEntry {

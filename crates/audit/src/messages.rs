@@ -155,7 +155,11 @@ mod tests {
         let signature = sign(&settlement_message(DIGEST).unwrap(), &key);
         let public_key = key.verifying_key();
         assert_eq!(
-            verify_signature(&settlement_message(DIGEST).unwrap(), &public_key, &signature),
+            verify_signature(
+                &settlement_message(DIGEST).unwrap(),
+                &public_key,
+                &signature
+            ),
             Ok(())
         );
         assert_eq!(
@@ -170,7 +174,12 @@ mod tests {
         let public_key = key.verifying_key();
         let message = ack_message(DIGEST).unwrap();
         let signature = sign(&message, &key);
-        for bad in ["", "!!!!", &signature[..signature.len() - 4], &signature.replace('=', "")] {
+        for bad in [
+            "",
+            "!!!!",
+            &signature[..signature.len() - 4],
+            &signature.replace('=', ""),
+        ] {
             assert_eq!(
                 verify_signature(&message, &public_key, bad),
                 Err(SignatureError::MalformedSignature),
@@ -189,6 +198,6 @@ mod tests {
             Err(SignatureError::MalformedPublicKey)
         );
         assert!(parse_public_key_base64(&STANDARD.encode([1_u8; 31])).is_err());
-        assert_eq!(SigningContext::parse("acknowledgement").is_err(), true);
+        assert!(SigningContext::parse("acknowledgement").is_err());
     }
 }

@@ -7,8 +7,8 @@ mod signed;
 
 pub use checkpoint::{sign_checkpoint, verify_checkpoint, Checkpoint};
 pub use key::{
-    format_private_key, is_valid_key_name, key_id, key_id_hex, parse_private_key, parse_vkey,
-    vkey, KeyId, ED25519_ALGORITHM,
+    format_private_key, is_valid_key_name, key_id, key_id_hex, parse_private_key, parse_vkey, vkey,
+    KeyId, ED25519_ALGORITHM,
 };
 pub use receipt::{verify_tlog_proof, TlogProof};
 pub use signed::{

@@ -11,7 +11,9 @@ pub enum ProofError {
     IndexOutOfRange { index: u64, tree_size: u64 },
     #[error("second tree size {second} is smaller than the first {first}")]
     SecondSmallerThanFirst { first: u64, second: u64 },
-    #[error("a consistency proof from the empty tree proves nothing (RFC 9162 §2.1.4 needs 0 < first)")]
+    #[error(
+        "a consistency proof from the empty tree proves nothing (RFC 9162 §2.1.4 needs 0 < first)"
+    )]
     EmptyFirstTree,
     #[error("equal tree sizes need an empty proof")]
     ProofNotEmpty,

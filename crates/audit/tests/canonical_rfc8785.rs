@@ -23,8 +23,12 @@ fn the_rfc_8785_string_and_literal_example_is_reproduced() {
 
 #[test]
 fn the_rfc_8785_numbers_example_is_refused_because_it_holds_floats() {
-    let input = r#"{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001]}"#;
-    assert!(matches!(canonical_of(input), Err(CanonicalError::NotAnInteger(_))));
+    let input =
+        r#"{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001]}"#;
+    assert!(matches!(
+        canonical_of(input),
+        Err(CanonicalError::NotAnInteger(_))
+    ));
 }
 
 #[test]
@@ -38,9 +42,10 @@ fn members_are_sorted_by_utf_16_code_units_as_in_rfc_8785_section_3_2_3() {
         "\u0080": "Control",
         "\u00f6": "Latin Small Letter O With Diaeresis"
     }"#;
+    // Escapes keep editors from normalizing U+FB33 (it has a canonical decomposition).
     let expected = "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u{80}\":\"Control\",\
-                    \"ö\":\"Latin Small Letter O With Diaeresis\",\"€\":\"Euro Sign\",\
-                    \"😀\":\"Emoji: Grinning Face\",\"דּ\":\"Hebrew Letter Dalet With Dagesh\"}";
+                    \"\u{f6}\":\"Latin Small Letter O With Diaeresis\",\"\u{20ac}\":\"Euro Sign\",\
+                    \"\u{1f600}\":\"Emoji: Grinning Face\",\"\u{fb33}\":\"Hebrew Letter Dalet With Dagesh\"}";
     assert_eq!(canonical_of(input).unwrap(), expected);
 }
 

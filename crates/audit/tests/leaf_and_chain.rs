@@ -34,9 +34,18 @@ fn leaf_bytes_of_a_small_entry_are_exactly_the_expected_string() {
         r#"{{"body":{{"code":"BJ","name":"北京市"}},"index":0,"kind":"jurisdiction.created","prev":"{}","time":"2025-07-01T00:00:00Z"}}"#,
         "0".repeat(64)
     );
-    assert_eq!(String::from_utf8(first_entry().leaf_bytes().unwrap()).unwrap(), expected);
-    assert_eq!(hash_to_hex(&first_entry().leaf_hash().unwrap()), FIRST_LEAF_HASH);
-    assert_eq!(hash_to_hex(&second_entry().leaf_hash().unwrap()), SECOND_LEAF_HASH);
+    assert_eq!(
+        String::from_utf8(first_entry().leaf_bytes().unwrap()).unwrap(),
+        expected
+    );
+    assert_eq!(
+        hash_to_hex(&first_entry().leaf_hash().unwrap()),
+        FIRST_LEAF_HASH
+    );
+    assert_eq!(
+        hash_to_hex(&second_entry().leaf_hash().unwrap()),
+        SECOND_LEAF_HASH
+    );
 }
 
 #[test]
@@ -76,15 +85,24 @@ fn parse_leaf_rejects_every_non_canonical_spelling() {
 
 #[test]
 fn parse_leaf_names_the_problem_with_malformed_leaves() {
-    assert!(matches!(parse_leaf(b"not json"), Err(EntryError::NotJson(_))));
+    assert!(matches!(
+        parse_leaf(b"not json"),
+        Err(EntryError::NotJson(_))
+    ));
     assert_eq!(parse_leaf(b"[]"), Err(EntryError::NotAnObject));
     let missing_time = r#"{"body":{},"index":0,"kind":"a","prev":"00"}"#;
-    assert_eq!(parse_leaf(missing_time.as_bytes()), Err(EntryError::BadField("time")));
+    assert_eq!(
+        parse_leaf(missing_time.as_bytes()),
+        Err(EntryError::BadField("time"))
+    );
     let short_prev = format!(
         r#"{{"body":{{}},"index":0,"kind":"a","prev":"{}","time":"2025-07-01T00:00:00Z"}}"#,
         "0".repeat(62)
     );
-    assert!(matches!(parse_leaf(short_prev.as_bytes()), Err(EntryError::BadPrev(_))));
+    assert!(matches!(
+        parse_leaf(short_prev.as_bytes()),
+        Err(EntryError::BadPrev(_))
+    ));
     let local_time = String::from_utf8(first_entry().leaf_bytes().unwrap())
         .unwrap()
         .replace("00:00:00Z", "08:00:00+08:00");
@@ -92,7 +110,10 @@ fn parse_leaf_names_the_problem_with_malformed_leaves() {
     let huge_integer = String::from_utf8(second_entry().leaf_bytes().unwrap())
         .unwrap()
         .replace("\"reading_id\":7", "\"reading_id\":9007199254740992");
-    assert!(matches!(parse_leaf(huge_integer.as_bytes()), Err(EntryError::Canonical(_))));
+    assert!(matches!(
+        parse_leaf(huge_integer.as_bytes()),
+        Err(EntryError::Canonical(_))
+    ));
 }
 
 #[test]
@@ -106,7 +127,10 @@ fn the_chain_accepts_consecutive_entries_and_names_the_broken_link() {
     ));
     assert!(matches!(
         check_chain(None, &second_entry()),
-        Err(ChainError::WrongIndex { index: 1, expected: 0 })
+        Err(ChainError::WrongIndex {
+            index: 1,
+            expected: 0
+        })
     ));
     let mut not_zero = first_entry();
     not_zero.prev = first_hash;
@@ -116,12 +140,21 @@ fn the_chain_accepts_consecutive_entries_and_names_the_broken_link() {
 #[test]
 fn the_chain_walker_checks_order_and_returns_leaf_hashes() {
     let mut walker = ChainWalker::new();
-    assert_eq!(hash_to_hex(&walker.push(&first_entry()).unwrap()), FIRST_LEAF_HASH);
-    assert_eq!(hash_to_hex(&walker.push(&second_entry()).unwrap()), SECOND_LEAF_HASH);
+    assert_eq!(
+        hash_to_hex(&walker.push(&first_entry()).unwrap()),
+        FIRST_LEAF_HASH
+    );
+    assert_eq!(
+        hash_to_hex(&walker.push(&second_entry()).unwrap()),
+        SECOND_LEAF_HASH
+    );
     assert_eq!(walker.size(), 2);
     assert!(matches!(
         walker.push(&second_entry()),
-        Err(ChainError::WrongIndex { index: 1, expected: 2 })
+        Err(ChainError::WrongIndex {
+            index: 1,
+            expected: 2
+        })
     ));
 
     let mut skipping = ChainWalker::new();

@@ -41,7 +41,9 @@ fn proof(value: &Value) -> Vec<Vec<u8>> {
 }
 
 fn testdata(kind: &str) -> PathBuf {
-    vectors_dir().join("transparency-dev-merkle/testdata").join(kind)
+    vectors_dir()
+        .join("transparency-dev-merkle/testdata")
+        .join(kind)
 }
 
 fn read_case(path: &Path) -> Value {
@@ -51,7 +53,11 @@ fn read_case(path: &Path) -> Value {
 #[test]
 fn every_inclusion_vector_has_the_outcome_its_want_err_names() {
     let files = json_files(&testdata("inclusion"));
-    assert!(files.len() >= 80, "only {} inclusion vectors found", files.len());
+    assert!(
+        files.len() >= 80,
+        "only {} inclusion vectors found",
+        files.len()
+    );
     for path in files {
         let case = read_case(&path);
         let proof = proof(&case["proof"]);
@@ -63,14 +69,23 @@ fn every_inclusion_vector_has_the_outcome_its_want_err_names() {
             root: &bytes(&case["root"]),
         });
         let want_error = case["wantErr"].as_bool().unwrap();
-        assert_eq!(outcome.is_err(), want_error, "{}: {outcome:?}", path.display());
+        assert_eq!(
+            outcome.is_err(),
+            want_error,
+            "{}: {outcome:?}",
+            path.display()
+        );
     }
 }
 
 #[test]
 fn every_consistency_vector_has_the_outcome_its_want_err_names() {
     let files = json_files(&testdata("consistency"));
-    assert!(files.len() >= 90, "only {} consistency vectors found", files.len());
+    assert!(
+        files.len() >= 90,
+        "only {} consistency vectors found",
+        files.len()
+    );
     for path in files {
         let case = read_case(&path);
         let proof = proof(&case["proof"]);
@@ -82,7 +97,12 @@ fn every_consistency_vector_has_the_outcome_its_want_err_names() {
             proof: &proof,
         });
         let want_error = case["wantErr"].as_bool().unwrap();
-        assert_eq!(outcome.is_err(), want_error, "{}: {outcome:?}", path.display());
+        assert_eq!(
+            outcome.is_err(),
+            want_error,
+            "{}: {outcome:?}",
+            path.display()
+        );
     }
 }
 
@@ -96,7 +116,11 @@ fn the_reference_tree_roots_begin_as_published() {
     for (leaf, prefix) in reference_leaf_hashes().into_iter().zip(expected) {
         tree.push(leaf);
         let root = root(tree.size(), &tree).unwrap();
-        assert!(hex::encode(root).starts_with(prefix), "size {}", tree.size());
+        assert!(
+            hex::encode(root).starts_with(prefix),
+            "size {}",
+            tree.size()
+        );
     }
     assert_eq!(
         hex::encode(root(0, &tree).unwrap()),
@@ -120,8 +144,16 @@ fn generated_proofs_equal_every_happy_path_vector() {
         let size = case["treeSize"].as_u64().unwrap();
         let generated = inclusion_proof(index, size, &tree).unwrap();
         assert_eq!(bytes(&case["root"]), root(size, &tree).unwrap());
-        assert_eq!(bytes(&case["leafHash"]), reference_leaf_hashes()[index as usize]);
-        assert_eq!(generated, as_hashes(proof(&case["proof"])), "{}", path.display());
+        assert_eq!(
+            bytes(&case["leafHash"]),
+            reference_leaf_hashes()[index as usize]
+        );
+        assert_eq!(
+            generated,
+            as_hashes(proof(&case["proof"])),
+            "{}",
+            path.display()
+        );
     }
     for path in json_files(&testdata("consistency")) {
         let case = read_case(&path);
@@ -133,6 +165,11 @@ fn generated_proofs_equal_every_happy_path_vector() {
         let generated = consistency_proof(first, second, &tree).unwrap();
         assert_eq!(bytes(&case["root1"]), root(first, &tree).unwrap());
         assert_eq!(bytes(&case["root2"]), root(second, &tree).unwrap());
-        assert_eq!(generated, as_hashes(proof(&case["proof"])), "{}", path.display());
+        assert_eq!(
+            generated,
+            as_hashes(proof(&case["proof"])),
+            "{}",
+            path.display()
+        );
     }
 }

@@ -27,7 +27,10 @@ fn a_note_with_an_extra_unknown_signature_still_verifies() {
         let (text, ours) = note.split_at(TEXT.len() + 1);
         format!("{text}{witness}{ours}")
     }] {
-        assert_eq!(verify_note(&combined, NAME, &key().verifying_key()).unwrap(), TEXT);
+        assert_eq!(
+            verify_note(&combined, NAME, &key().verifying_key()).unwrap(),
+            TEXT
+        );
     }
 }
 
@@ -88,7 +91,10 @@ fn malformed_notes_are_refused() {
         short_signature,
     ] {
         assert!(parse_note(&bad).is_err(), "{bad:?}");
-        assert!(verify_note(&bad, NAME, &key().verifying_key()).is_err(), "{bad:?}");
+        assert!(
+            verify_note(&bad, NAME, &key().verifying_key()).is_err(),
+            "{bad:?}"
+        );
     }
 }
 
@@ -101,7 +107,10 @@ fn note_texts_must_end_in_a_newline_and_have_no_control_characters() {
     // Blank lines inside the text are allowed: the last blank line separates.
     let text = "first\n\nthird\n";
     let note = sign_note(text, NAME, &key()).unwrap();
-    assert_eq!(verify_note(&note, NAME, &key().verifying_key()).unwrap(), text);
+    assert_eq!(
+        verify_note(&note, NAME, &key().verifying_key()).unwrap(),
+        text
+    );
 }
 
 #[test]
@@ -130,7 +139,14 @@ fn key_texts_with_a_wrong_id_algorithm_or_length_are_refused() {
     let too_long = format!("{head}+{}", STANDARD.encode(&key_bytes));
     key_bytes.truncate(32);
     let too_short = format!("{head}+{}", STANDARD.encode(&key_bytes));
-    for bad in [wrong_id, wrong_algorithm, too_long, too_short, "x".into(), format!("a b+{}", &good[NAME.len() + 1..])] {
+    for bad in [
+        wrong_id,
+        wrong_algorithm,
+        too_long,
+        too_short,
+        "x".into(),
+        format!("a b+{}", &good[NAME.len() + 1..]),
+    ] {
         assert!(parse_vkey(&bad).is_err(), "{bad}");
     }
     if upper_id != good {

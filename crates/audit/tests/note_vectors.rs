@@ -85,21 +85,30 @@ fn the_vkey_lines_are_reproduced_and_parse_back() {
     let expected = first_line.strip_prefix("vkey: ").unwrap();
     let public_key = test_key().verifying_key();
     assert_eq!(vkey("PeterNeumann", &public_key).unwrap(), expected);
-    assert_eq!(parse_vkey(expected).unwrap(), ("PeterNeumann".into(), public_key));
+    assert_eq!(
+        parse_vkey(expected).unwrap(),
+        ("PeterNeumann".into(), public_key)
+    );
 
     let body = section("checkpoint size 8");
     let checkpoint_vkey = body
         .lines()
         .find_map(|line| line.strip_prefix("vkey for checkpoint key: "))
         .unwrap();
-    assert_eq!(vkey(CHECKPOINT_KEY_NAME, &public_key).unwrap(), checkpoint_vkey);
+    assert_eq!(
+        vkey(CHECKPOINT_KEY_NAME, &public_key).unwrap(),
+        checkpoint_vkey
+    );
     assert!(checkpoint_vkey.contains("+3f65e915+"));
 }
 
 #[test]
 fn the_go_golden_note_is_signed_byte_for_byte() {
     let expected = note_in(&section("Go golden signed note"));
-    assert_eq!(sign_note(GOLDEN_TEXT, "PeterNeumann", &test_key()).unwrap(), expected);
+    assert_eq!(
+        sign_note(GOLDEN_TEXT, "PeterNeumann", &test_key()).unwrap(),
+        expected
+    );
     let text = verify_note(&expected, "PeterNeumann", &test_key().verifying_key()).unwrap();
     assert_eq!(text, GOLDEN_TEXT);
 }
@@ -154,5 +163,16 @@ fn the_tlog_proof_receipt_for_leaf_five_is_reproduced_and_verifies() {
     assert!(matches!(
         verify_tlog_proof(&expected, &other_leaf, CHECKPOINT_KEY_NAME, &public_key),
         Err(NoteError::Inclusion(_))
+    ));
+}
+
+#[test]
+fn a_checkpoint_whose_origin_is_not_the_key_name_is_refused() {
+    let mut checkpoint = checkpoint_of_size(8);
+    checkpoint.origin = "example.com/impostor".into();
+    let note = sign_note(&checkpoint.to_text(), CHECKPOINT_KEY_NAME, &test_key()).unwrap();
+    assert!(matches!(
+        verify_checkpoint(&note, CHECKPOINT_KEY_NAME, &test_key().verifying_key()),
+        Err(NoteError::OriginMismatch { .. })
     ));
 }

@@ -29,22 +29,18 @@ pub fn parse_csv(bytes: &[u8], options: &ParseOptions) -> Result<ParsedFile, Fil
     let header = utf8_fields(&record).ok_or(FileError::HeaderNotUtf8)?;
     let layout = Layout::from_header(&header)?;
     let mut collector = FileCollector::new(bytes);
-    let mut previous_line = 1;
+    let mut lines = LineCounter::new(without_byte_order_mark(bytes));
     loop {
         let line = match reader.read_byte_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => line_of(&record, previous_line),
+            Ok(true) => lines.line_at(record.position().map(|position| position.byte())),
             Err(error) => {
                 // Reading from memory fails only on malformed data; the row is reported and skipped.
-                let line = error
-                    .position()
-                    .map_or(previous_line + 1, |position| to_usize(position.line()));
+                let line = lines.line_at(error.position().map(|position| position.byte()));
                 collector.reject(line, format!("the row could not be read as CSV: {error}"))?;
-                previous_line = line;
                 continue;
             }
         };
-        previous_line = line;
         match utf8_fields(&record) {
             None => collector.reject(line, "the row is not valid UTF-8".to_owned())?,
             Some(fields) if fields.len() != layout.width => collector.reject(
@@ -109,15 +105,47 @@ fn utf8_fields(record: &ByteRecord) -> Option<Vec<&str>> {
         .collect()
 }
 
-/// The physical line the record starts on (the csv reader counts from 1 and knows CRLF).
-fn line_of(record: &ByteRecord, previous_line: usize) -> usize {
-    record
-        .position()
-        .map_or(previous_line + 1, |position| to_usize(position.line()))
+/// Physical line numbers from byte offsets. The csv reader's own line count lags behind with
+/// CRLF line endings and blank lines (its record offsets can point at the end of the line
+/// before), so lines are counted here: a line ends at LF, CRLF or a lone CR.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: usize,
 }
 
-fn to_usize(line: u64) -> usize {
-    usize::try_from(line).unwrap_or(usize::MAX)
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record said to start at `byte`. Records are read in order, so the count
+    /// only moves forward; without an offset the record is taken to be on the next line.
+    fn line_at(&mut self, byte: Option<u64>) -> usize {
+        let Some(start) = byte.and_then(|byte| usize::try_from(byte).ok()) else {
+            self.line += 1;
+            return self.line;
+        };
+        let mut start = start.clamp(self.offset, self.bytes.len());
+        // A record never starts with a line break: skip those the offset points at.
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        for (index, byte) in self.bytes[self.offset..start].iter().enumerate() {
+            let is_break = match byte {
+                b'\n' => true,
+                b'\r' => self.bytes.get(self.offset + index + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            self.line += usize::from(is_break);
+        }
+        self.offset = start;
+        self.line
+    }
 }
 
 #[cfg(test)]
@@ -226,6 +254,15 @@ mod tests {
             parse_csv(b"a,b\n1,2\n", &ParseOptions::default()),
             Err(FileError::UnknownColumn(_))
         ));
+    }
+
+    #[test]
+    fn lines_are_counted_across_crlf_lone_cr_and_blank_lines() {
+        let mut lines = LineCounter::new(b"h\r\na\r\n\r\nb\rc\n\nd\n");
+        // Offsets as the csv reader gives them: `b` is said to start at the CRLF ending `a`'s line.
+        let starts = [Some(3), Some(4), Some(10), Some(11), None];
+        let found: Vec<usize> = starts.iter().map(|start| lines.line_at(*start)).collect();
+        assert_eq!(found, vec![2, 4, 5, 7, 8]);
     }
 
     #[test]

@@ -60,7 +60,10 @@ impl Checkpoint {
 }
 
 /// Signs the checkpoint with the log key, whose name is the origin (API.md "Audit log").
-pub fn sign_checkpoint(checkpoint: &Checkpoint, signing_key: &SigningKey) -> Result<String, NoteError> {
+pub fn sign_checkpoint(
+    checkpoint: &Checkpoint,
+    signing_key: &SigningKey,
+) -> Result<String, NoteError> {
     if !is_valid_key_name(&checkpoint.origin) {
         return Err(NoteError::BadCheckpoint("origin is not a valid key name"));
     }
@@ -101,7 +104,16 @@ mod tests {
     fn sizes_must_be_canonical_decimals() {
         assert_eq!(parse_decimal("0"), Some(0));
         assert_eq!(parse_decimal("18446744073709551615"), Some(u64::MAX));
-        for text in ["", "00", "01", "+1", "-1", "1 ", "18446744073709551616", "１"] {
+        for text in [
+            "",
+            "00",
+            "01",
+            "+1",
+            "-1",
+            "1 ",
+            "18446744073709551616",
+            "１",
+        ] {
             assert_eq!(parse_decimal(text), None, "{text:?}");
         }
     }

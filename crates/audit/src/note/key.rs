@@ -89,13 +89,16 @@ pub fn parse_private_key(text: &str) -> Result<(String, SigningKey), NoteError> 
 /// `+`, so only the first two are separators (names cannot contain one).
 fn split_key_text(text: &str) -> Result<(&str, &str, [u8; 32]), NoteError> {
     let mut parts = text.splitn(3, '+');
-    let (Some(name), Some(key_id_text), Some(key_base64)) = (parts.next(), parts.next(), parts.next())
+    let (Some(name), Some(key_id_text), Some(key_base64)) =
+        (parts.next(), parts.next(), parts.next())
     else {
         return Err(NoteError::MalformedKey("expected name+keyid+key"));
     };
     check_name(name)?;
     if key_id_text.len() != 8 || !crate::hash::is_lowercase_hex(key_id_text) {
-        return Err(NoteError::MalformedKey("key id is not 8 lowercase hex digits"));
+        return Err(NoteError::MalformedKey(
+            "key id is not 8 lowercase hex digits",
+        ));
     }
     let decoded = STANDARD
         .decode(key_base64)

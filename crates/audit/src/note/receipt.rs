@@ -48,7 +48,9 @@ impl TlogProof {
             .ok_or(NoteError::BadReceipt("no blank line before the checkpoint"))?;
         let mut lines = head.split('\n');
         if lines.next() != Some(HEADER) {
-            return Err(NoteError::BadReceipt("first line must be c2sp.org/tlog-proof@v1"));
+            return Err(NoteError::BadReceipt(
+                "first line must be c2sp.org/tlog-proof@v1",
+            ));
         }
         let mut line = lines.next();
         let extra = match line.and_then(|l| l.strip_prefix("extra ")) {
@@ -72,7 +74,9 @@ impl TlogProof {
                     .decode(encoded)
                     .ok()
                     .and_then(|bytes| hash_from_slice(&bytes).ok())
-                    .ok_or(NoteError::BadReceipt("proof line is not base64 of 32 bytes"))
+                    .ok_or(NoteError::BadReceipt(
+                        "proof line is not base64 of 32 bytes",
+                    ))
             })
             .collect::<Result<_, _>>()?;
         Ok(Self {
@@ -102,4 +106,41 @@ pub fn verify_tlog_proof(
         root: &checkpoint.root,
     })?;
     Ok((receipt, checkpoint))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receipt() -> TlogProof {
+        TlogProof {
+            extra: Some(b"context".to_vec()),
+            index: 3,
+            proof: vec![[1; 32], [2; 32]],
+            checkpoint_note: "origin\n4\nAAAA\n\n\u{2014} origin AAAA\n".into(),
+        }
+    }
+
+    #[test]
+    fn a_receipt_with_extra_data_round_trips() {
+        let text = receipt().to_text();
+        assert!(text.starts_with("c2sp.org/tlog-proof@v1\nextra Y29udGV4dA==\nindex 3\n"));
+        assert_eq!(TlogProof::parse(&text), Ok(receipt()));
+    }
+
+    #[test]
+    fn malformed_receipts_are_refused() {
+        let text = receipt().to_text();
+        for bad in [
+            text.replacen("tlog-proof@v1", "tlog-proof@v2", 1),
+            text.replacen("index 3", "index 03", 1),
+            text.replacen("index 3", "index3", 1),
+            text.replacen("extra Y29udGV4dA==\n", "", 1)
+                .replacen("index 3\n", "", 1),
+            text.replacen("AQEB", "AQE", 1),
+            text.replacen("\n\n", "\n", 1).replacen("\n\n", "\n", 1),
+        ] {
+            assert!(TlogProof::parse(&bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -47,7 +47,11 @@ pub fn check_note_text(text: &str) -> Result<(), NoteError> {
 }
 
 /// The signature line `— <name> <base64(key id || Ed25519 signature of text)>\n`.
-pub fn signature_line(text: &str, name: &str, signing_key: &SigningKey) -> Result<String, NoteError> {
+pub fn signature_line(
+    text: &str,
+    name: &str,
+    signing_key: &SigningKey,
+) -> Result<String, NoteError> {
     check_note_text(text)?;
     if !is_valid_key_name(name) {
         return Err(NoteError::BadKeyName);
@@ -72,7 +76,9 @@ pub fn parse_note(note: &str) -> Result<Note, NoteError> {
         return Err(NoteError::TooLarge);
     }
     if has_forbidden_control(note) {
-        return Err(NoteError::Malformed("control characters other than newline"));
+        return Err(NoteError::Malformed(
+            "control characters other than newline",
+        ));
     }
     // The text ends at the last blank line: it may itself contain blank lines.
     let split = note

@@ -120,7 +120,10 @@ mod tests {
             vec![
                 NodeId { level: 2, index: 2 },
                 NodeId { level: 1, index: 6 },
-                NodeId { level: 0, index: 14 },
+                NodeId {
+                    level: 0,
+                    index: 14
+                },
             ]
         );
     }
