@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
+mod readings;
 mod registry;
 pub mod state;
 
@@ -28,7 +29,11 @@ fn services(config: &mut ServiceConfig) {
     config
         .service(health::healthz)
         .service(metrics::metrics)
-        .service(scope::scope("/v1").configure(registry::configure));
+        .service(
+            scope::scope("/v1")
+                .configure(registry::configure)
+                .configure(readings::configure),
+        );
 }
 
 /// The OpenAPI document exactly as the server serves it at `/openapi.json`.

@@ -6,6 +6,7 @@ pub mod database_url;
 pub mod error;
 pub mod log;
 pub mod page;
+pub mod readings;
 pub mod registry;
 pub mod schema;
 pub mod tokens;
