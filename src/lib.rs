@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod import;
 pub mod model;
 pub mod server;
 pub mod store;

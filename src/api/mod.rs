@@ -8,7 +8,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
-mod readings;
+pub mod readings;
 mod registry;
 pub mod state;
 

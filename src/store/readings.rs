@@ -424,3 +424,19 @@ pub fn invalidate_reading(
         .append(connection, "reading.invalidated", at, body)?
         .index)
 }
+
+/// The current (not superseded) readings of a station in `[from, to]`, by sampled_at.
+pub fn current_readings_of_station(
+    connection: &mut AnyConnection,
+    station: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<StoredReading>, StoreError> {
+    Ok(readings::table
+        .filter(readings::station.eq(station))
+        .filter(readings::sampled_at.ge(from))
+        .filter(readings::sampled_at.le(to))
+        .filter(readings::superseded_by.is_null())
+        .select(reading_columns!())
+        .load::<StoredReading>(connection)?)
+}

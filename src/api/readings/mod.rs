@@ -6,7 +6,6 @@ pub mod validate;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub use query::Reading;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
