@@ -41,6 +41,32 @@ pub enum Command {
     },
     /// Print the OpenAPI document (the same one the server serves at /openapi.json).
     Openapi,
+    /// Import published monitoring data.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A CSV or JSON day file of the national surface-water monitoring system (国家地表水水质自动监测).
+    ///
+    /// Each station's rows become one reading batch (batch id cnemc-<file hash>), so importing
+    /// the same file again creates nothing. Prints a JSON summary with line-numbered rejects.
+    Cnemc {
+        /// The published file (17-column CSV, its extended variants, or a raw JSON day file).
+        file: std::path::PathBuf,
+        /// CSV with header `province,name,station` mapping published stations to station codes.
+        #[arg(long)]
+        map: std::path::PathBuf,
+        /// The year of rows whose file has no date column (times are published without a year).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Revise stored readings that a re-publication changed, instead of reporting conflicts.
+        #[arg(long)]
+        revise: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -440,3 +440,31 @@ pub fn current_readings_of_station(
         .select(reading_columns!())
         .load::<StoredReading>(connection)?)
 }
+
+impl StoredReading {
+    /// The reading as the pure statistics take it: exact decimals by parameter. The stored text
+    /// was validated on the way in, so a value that no longer parses means the row was altered.
+    pub fn for_statistics(
+        &self,
+    ) -> Result<basin_domain::statistics::ReadingForStatistics, StoreError> {
+        let corrupt = |what: String| StoreError::Corrupt(format!("reading {}: {what}", self.id));
+        let literals: std::collections::BTreeMap<String, String> =
+            serde_json::from_str(&self.values_json).map_err(|error| corrupt(error.to_string()))?;
+        let mut values = std::collections::BTreeMap::new();
+        for (code, literal) in literals {
+            let parameter = basin_domain::ParameterCode::parse(&code)
+                .map_err(|_| corrupt(format!("parameter {code}")))?;
+            let value = basin_domain::MeasuredValue::parse_for(parameter, &literal)
+                .map_err(|error| corrupt(format!("{code} {literal:?}: {error}")))?;
+            values.insert(parameter, value.decimal());
+        }
+        let sampled_at = chrono::DateTime::parse_from_rfc3339(&self.sampled_at)
+            .map_err(|error| corrupt(format!("sampled_at: {error}")))?
+            .with_timezone(&chrono::Utc);
+        Ok(basin_domain::statistics::ReadingForStatistics {
+            id: self.id,
+            sampled_at,
+            values,
+        })
+    }
+}
