@@ -252,3 +252,60 @@ const GUBEIKOU_2020_07_STATS: [(&str, &str); 9] = [
     ("turbidity", "4.9"),
 ];
 const GUBEIKOU_2020_07_CLASS: &str = "II";
+
+fn multipart(parts: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "basin-ledger-test-boundary";
+    let mut body = Vec::new();
+    for (name, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[actix_web::test]
+async fn the_http_import_takes_a_multipart_form_and_needs_an_admin() {
+    let app = spawn_app().await;
+    register_map_stations(&mut app.pool.get().unwrap());
+    let (content_type, body) = multipart(&[("file", FOUR_HOURLY), ("map", MAP), ("year", b"2021")]);
+    let send = |token: String, content_type: String, body: Vec<u8>| {
+        actix_web::test::TestRequest::post()
+            .uri("/v1/imports/cnemc")
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .insert_header(("Content-Type", content_type))
+            .set_payload(body)
+    };
+    let auditor = app.token(basin_ledger::model::access::Role::Auditor, None);
+    app.send(send(auditor, content_type.clone(), body.clone()))
+        .await
+        .problem_pointers(403);
+    let reply = app
+        .send(send(app.admin_token.clone(), content_type.clone(), body))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["rows_read"], 2245);
+    assert_eq!(
+        reply.body["readings_created"], 2057,
+        "2209 timed rows − 69 duplicates − 83 conflicts"
+    );
+    assert_eq!(
+        reply.body["conflicts"], 83,
+        "no daily data here: only the file's own conflicts"
+    );
+    let (content_type, body) = multipart(&[("file", FOUR_HOURLY)]);
+    assert_eq!(
+        app.send(send(app.admin_token.clone(), content_type, body))
+            .await
+            .problem_pointers(422),
+        ["/map"]
+    );
+    let (content_type, body) = multipart(&[("file", FOUR_HOURLY), ("map", MAP), ("year", b"soon")]);
+    assert_eq!(
+        app.send(send(app.admin_token.clone(), content_type, body))
+            .await
+            .problem_pointers(422),
+        ["/year"]
+    );
+}

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod checks;
 pub mod health;
+mod imports;
 pub mod json;
 pub mod metrics;
 pub mod openapi;
@@ -32,7 +33,8 @@ fn services(config: &mut ServiceConfig) {
         .service(
             scope::scope("/v1")
                 .configure(registry::configure)
-                .configure(readings::configure),
+                .configure(readings::configure)
+                .configure(imports::configure),
         );
 }
 
