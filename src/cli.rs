@@ -31,6 +31,12 @@ pub enum Command {
         /// Address and port to listen on.
         #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
         bind: String,
+        /// Requests per second each access token may sustain (over it: 429 with Retry-After).
+        #[arg(long, env = "RATE_LIMIT_PER_SECOND", default_value_t = 200)]
+        rate_limit_per_second: u64,
+        /// Requests a token may send in a burst above the sustained rate.
+        #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 400)]
+        rate_limit_burst: u64,
     },
     /// Apply pending database migrations and exit.
     Migrate,

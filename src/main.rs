@@ -1,5 +1,6 @@
 use std::process::ExitCode;
 
+use basin_ledger::api::rate_limit::RateLimit;
 use basin_ledger::cli::{Cli, Command, ImportCommand, TokenCommand};
 use basin_ledger::import::cnemc::ImportOptions;
 use basin_ledger::server::{self, ServeOptions};
@@ -32,8 +33,21 @@ fn init_logging() {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let database_url = DatabaseUrl::parse(&cli.database_url)?;
     match cli.command {
-        Command::Serve { bind } => actix_web::rt::System::new()
-            .block_on(server::serve(ServeOptions { database_url, bind })),
+        Command::Serve {
+            bind,
+            rate_limit_per_second,
+            rate_limit_burst,
+        } => {
+            let rate_limit = RateLimit {
+                requests_per_second: rate_limit_per_second,
+                burst_requests: rate_limit_burst,
+            };
+            actix_web::rt::System::new().block_on(server::serve(ServeOptions {
+                database_url,
+                bind,
+                rate_limit,
+            }))
+        }
         Command::Migrate => {
             server::open_database(&database_url)?;
             println!("database is up to date");

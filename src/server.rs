@@ -4,16 +4,22 @@ use std::io::Write;
 
 use actix_web::{web, HttpServer};
 
+use crate::api::rate_limit::RateLimit;
 use crate::api::{build_app, state::AppState};
 use crate::store::{self, DatabaseUrl};
 use crate::tokens;
 
 /// How long in-flight requests may finish after SIGTERM/SIGINT.
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;
+/// How long a client may take to send its request head.
+const CLIENT_REQUEST_TIMEOUT_SECONDS: u64 = 10;
+/// How long an idle keep-alive connection is kept.
+const KEEP_ALIVE_SECONDS: u64 = 30;
 
 pub struct ServeOptions {
     pub database_url: DatabaseUrl,
     pub bind: String,
+    pub rate_limit: RateLimit,
 }
 
 /// Opens the database and brings its schema up to date.
@@ -41,11 +47,19 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
             stdout.flush()?;
         }
     }
-    let state = web::Data::new(AppState::new(pool, options.database_url.backend_name()));
+    let state = web::Data::new(
+        AppState::new(pool, options.database_url.backend_name())
+            .with_rate_limit(options.rate_limit),
+    );
     tracing::info!(bind = %options.bind, database = ?options.database_url, "basin-ledger listening");
     HttpServer::new(move || build_app(state.clone()))
         .bind(&options.bind)?
         .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+        // A client that trickles its request head is cut off instead of holding a worker.
+        .client_request_timeout(std::time::Duration::from_secs(
+            CLIENT_REQUEST_TIMEOUT_SECONDS,
+        ))
+        .keep_alive(std::time::Duration::from_secs(KEEP_ALIVE_SECONDS))
         .run()
         .await?;
     tracing::info!("basin-ledger stopped");

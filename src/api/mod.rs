@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
+pub mod rate_limit;
 pub mod readings;
 mod registry;
 pub mod state;

@@ -5,12 +5,14 @@ use actix_web::web;
 
 use super::metrics::Metrics;
 use super::problem::ApiError;
+use super::rate_limit::{RateLimit, RateLimiter};
 use crate::store::{self, AnyConnection, LogWriter, Pool, StoreError};
 
 pub struct AppState {
     pub pool: Pool,
     pub metrics: Metrics,
     pub backend: &'static str,
+    pub rate_limiter: RateLimiter,
 }
 
 impl AppState {
@@ -19,7 +21,14 @@ impl AppState {
             pool,
             metrics: Metrics::new(),
             backend,
+            rate_limiter: RateLimiter::new(RateLimit::DEFAULT),
         }
+    }
+
+    /// Replaces the default per-token rate limit (configuration, tests).
+    pub fn with_rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limiter = RateLimiter::new(limit);
+        self
     }
 
     /// Runs read-only (or self-contained) database work on a blocking thread.

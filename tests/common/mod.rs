@@ -142,6 +142,19 @@ pub async fn spawn_app() -> TestApp<
         Error = actix_web::Error,
     >,
 > {
+    spawn_app_configured(|state| state).await
+}
+
+/// The app with its state adjusted (a lower rate limit, say) before it starts.
+pub async fn spawn_app_configured(
+    configure: impl FnOnce(AppState) -> AppState,
+) -> TestApp<
+    impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
+> {
     let database = TestDatabase::new();
     let pool = database.pool();
     let admin_token = {
@@ -156,7 +169,7 @@ pub async fn spawn_app() -> TestApp<
         .expect("admin token")
     };
     let backend = database.url.backend_name();
-    let state = web::Data::new(AppState::new(pool.clone(), backend));
+    let state = web::Data::new(configure(AppState::new(pool.clone(), backend)));
     let service = test::init_service(build_app(state)).await;
     TestApp {
         service,
