@@ -6,8 +6,10 @@
 
 pub mod api;
 pub mod cli;
+pub mod export;
 pub mod import;
 pub mod model;
 pub mod server;
 pub mod store;
 pub mod tokens;
+pub mod verify;

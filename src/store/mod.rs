@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod database_url;
 pub mod error;
+pub mod export;
 pub mod log;
 pub mod page;
 pub mod readings;

@@ -499,3 +499,11 @@ impl StoredReading {
         })
     }
 }
+
+/// Every reading, by id (for export).
+pub fn all_readings(connection: &mut AnyConnection) -> Result<Vec<StoredReading>, StoreError> {
+    Ok(readings::table
+        .select(reading_columns!())
+        .order(readings::id.asc())
+        .load(connection)?)
+}
