@@ -27,10 +27,11 @@ pub fn entries(
         .load(connection)?)
 }
 
-/// Every batch as (station, batch_id, exact body, signature).
-pub fn batches(
-    connection: &mut AnyConnection,
-) -> Result<Vec<(String, String, Vec<u8>, Option<String>)>, StoreError> {
+/// A stored batch: (station, batch_id, exact body, signature).
+pub type StoredBatch = (String, String, Vec<u8>, Option<String>);
+
+/// Every batch, ordered by station and batch id.
+pub fn batches(connection: &mut AnyConnection) -> Result<Vec<StoredBatch>, StoreError> {
     Ok(reading_batches::table
         .order((
             reading_batches::station.asc(),
