@@ -5,6 +5,7 @@ pub mod connection;
 pub mod database_url;
 pub mod error;
 pub mod log;
+pub mod log_entries;
 pub mod page;
 pub mod registry;
 pub mod schema;
