@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use basin_ledger::cli::{Cli, Command, TokenCommand};
+use basin_ledger::cli::{self, Cli, Command, TokenCommand};
 use basin_ledger::server::{self, ServeOptions};
 use basin_ledger::store::DatabaseUrl;
 use basin_ledger::{api, tokens};
@@ -29,12 +29,22 @@ fn init_logging() {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let database_url = DatabaseUrl::parse(&cli.database_url)?;
+    // Parsed only by the commands that use a database, so that `keygen` and `sign` work
+    // whatever DATABASE_URL says.
+    let database_url = || DatabaseUrl::parse(&cli.database_url);
     match cli.command {
-        Command::Serve { bind } => actix_web::rt::System::new()
-            .block_on(server::serve(ServeOptions { database_url, bind })),
+        Command::Serve {
+            bind,
+            ledger_key_file,
+            log_origin,
+        } => actix_web::rt::System::new().block_on(server::serve(ServeOptions {
+            database_url: database_url()?,
+            bind,
+            ledger_key_file,
+            log_origin,
+        })),
         Command::Migrate => {
-            server::open_database(&database_url)?;
+            server::open_database(&database_url()?)?;
             println!("database is up to date");
             Ok(())
         }
@@ -46,7 +56,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     label,
                 },
         } => {
-            let pool = server::open_database(&database_url)?;
+            let pool = server::open_database(&database_url()?)?;
             let mut connection = pool.get()?;
             let secret = tokens::create_token(
                 &mut connection,
@@ -56,6 +66,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 chrono::Utc::now(),
             )?;
             println!("{secret}");
+            Ok(())
+        }
+        Command::Keygen { name, out } => {
+            print!("{}", cli::keygen(&name, &out)?.to_text());
+            Ok(())
+        }
+        Command::Sign { key, context, hash } => {
+            println!("{}", cli::sign(&key, &context, &hash)?);
             Ok(())
         }
         Command::Openapi => {

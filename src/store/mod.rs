@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod database_url;
 pub mod error;
+pub mod ledger_keys;
 pub mod log;
 pub mod log_entries;
 pub mod page;

@@ -103,6 +103,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ledger_keys (public_key) {
+        public_key -> Text,
+        origin -> Text,
+        key_id -> Text,
+        valid_from -> Text,
+        valid_to -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     jurisdictions,
     jurisdiction_keys,
@@ -114,4 +124,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     log_entries,
     log_nodes,
     log_checkpoints,
+    ledger_keys,
 );

@@ -15,7 +15,11 @@ pub struct ServerProcess {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl ServerProcess {
@@ -46,7 +50,11 @@ impl ServerProcess {
                 }
             }
         });
-        let server = Self { child, base_url: format!("http://127.0.0.1:{port}"), stdout_lines };
+        let server = Self {
+            child,
+            base_url: format!("http://127.0.0.1:{port}"),
+            stdout_lines,
+        };
         server.wait_healthy(Duration::from_secs(60));
         server
     }
