@@ -1,5 +1,6 @@
-//! The ledger key file through the real binary: `serve` refuses a key others can read or one
-//! named other than the log origin, and refuses to sign a database's log with a new key.
+//! The ledger key file through the real binary: `serve` creates the key with mode 0600 and never
+//! logs it, refuses a key others can read or one named other than the log origin, and refuses
+//! to sign a database's log with a new key.
 
 mod common;
 
@@ -10,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use basin_ledger::key_file::{create_private_key, read_private_key};
+use common::audit::published_log_key;
 use common::server_process::{free_port, ServerProcess};
 use ed25519_dalek::SigningKey;
 
@@ -46,6 +48,89 @@ fn serve_refuses(directory: &Path, environment: &[(&str, &str)]) -> String {
     };
     assert!(!status.success());
     fs::read_to_string(stderr_path).unwrap()
+}
+
+/// Runs `serve` with its log stream (standard error) in a file, until `/healthz` answers.
+fn serve_logging_to(
+    directory: &Path,
+    environment: &[(&str, &str)],
+    log: &Path,
+) -> (std::process::Child, String) {
+    let port = free_port();
+    let child = Command::new(BINARY)
+        .arg("serve")
+        .current_dir(directory)
+        .env_remove("DATABASE_URL")
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .envs(environment.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(File::create(log).unwrap())
+        .spawn()
+        .expect("binary starts");
+    let base_url = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while ureq::get(&format!("{base_url}/healthz")).call().is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "server did not become healthy"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (child, base_url)
+}
+
+#[test]
+fn serve_creates_a_0600_key_named_by_the_origin_publishes_it_and_never_logs_it() {
+    let directory = tempfile::tempdir().unwrap();
+    let key_path = directory.path().join("basin-ledger.key");
+    let log_path = directory.path().join("serve.log");
+    let environment = [
+        ("LOG_ORIGIN", "ledger.example.org/chaobai"),
+        ("RUST_LOG", "debug"),
+    ];
+    let (mut child, base_url) = serve_logging_to(directory.path(), &environment, &log_path);
+    assert_eq!(mode(&key_path), 0o600);
+    let (name, signing_key) = read_private_key(&key_path).unwrap();
+    assert_eq!(name, "ledger.example.org/chaobai");
+    let keys: serde_json::Value = ureq::get(&format!("{base_url}/v1/keys"))
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let (origin, public_key) = published_log_key(&keys);
+    assert_eq!(
+        (origin.as_str(), public_key),
+        (name.as_str(), signing_key.verifying_key())
+    );
+    let note = ureq::get(&format!("{base_url}/v1/log/checkpoint"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    basin_audit::note::verify_checkpoint(&note, &origin, &public_key).expect("checkpoint verifies");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The log stream never carries the private key, even at debug level.
+    let key_text = fs::read_to_string(&key_path).unwrap();
+    let secret = key_text
+        .trim_end()
+        .splitn(5, '+')
+        .nth(4)
+        .unwrap()
+        .to_owned();
+    let log = fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains("created a new ledger key"), "{log}");
+    assert!(!log.contains(&secret), "{log}");
+
+    let server = ServerProcess::start(directory.path(), &environment);
+    let again: serde_json::Value = ureq::get(&format!("{}/v1/keys", server.base_url))
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    assert_eq!(again, keys, "a restart keeps the key and its valid_from");
+    assert!(server.terminate());
 }
 
 #[test]

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod checks;
 pub mod health;
 pub mod json;
+mod log;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;
@@ -28,7 +29,11 @@ fn services(config: &mut ServiceConfig) {
     config
         .service(health::healthz)
         .service(metrics::metrics)
-        .service(scope::scope("/v1").configure(registry::configure));
+        .service(
+            scope::scope("/v1")
+                .configure(registry::configure)
+                .configure(log::configure),
+        );
 }
 
 /// The OpenAPI document exactly as the server serves it at `/openapi.json`.

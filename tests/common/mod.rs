@@ -2,6 +2,7 @@
 //! schema when `DATABASE_URL` points at PostgreSQL) and the app in-process.
 #![allow(dead_code)]
 
+pub mod audit;
 pub mod server_process;
 
 use std::sync::atomic::{AtomicU64, Ordering};
