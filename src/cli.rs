@@ -38,6 +38,12 @@ pub enum Command {
         /// Address and port to listen on.
         #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
         bind: String,
+        /// Requests per second each access token may sustain (over it: 429 with Retry-After).
+        #[arg(long, env = "RATE_LIMIT_PER_SECOND", default_value_t = 200)]
+        rate_limit_per_second: u64,
+        /// Requests a token may send in a burst above the sustained rate.
+        #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 400)]
+        rate_limit_burst: u64,
         /// The ledger's private key file (created with mode 0600 on first start; refused if
         /// group or others may read it, or if its key name is not the log origin).
         #[arg(long, env = "LEDGER_KEY_FILE", default_value = LEDGER_KEY_FILE_DEFAULT)]
@@ -79,6 +85,32 @@ pub enum Command {
     },
     /// Print the OpenAPI document (the same one the server serves at /openapi.json).
     Openapi,
+    /// Import published monitoring data.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A CSV or JSON day file of the national surface-water monitoring system (国家地表水水质自动监测).
+    ///
+    /// Each station's rows become one reading batch (batch id cnemc-<file hash>), so importing
+    /// the same file again creates nothing. Prints a JSON summary with line-numbered rejects.
+    Cnemc {
+        /// The published file (17-column CSV, its extended variants, or a raw JSON day file).
+        file: std::path::PathBuf,
+        /// CSV with header `province,name,station` mapping published stations to station codes.
+        #[arg(long)]
+        map: std::path::PathBuf,
+        /// The year of rows whose file has no date column (times are published without a year).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Revise stored readings that a re-publication changed, instead of reporting conflicts.
+        #[arg(long)]
+        revise: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use actix_web::{web, HttpServer};
 
+use crate::api::rate_limit::RateLimit;
 use crate::api::{build_app, state::AppState};
 use crate::ledger_key::{KeySource, LedgerKey};
 use crate::model::time::utc_text;
@@ -14,10 +15,15 @@ use crate::tokens;
 
 /// How long in-flight requests may finish after SIGTERM/SIGINT.
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;
+/// How long a client may take to send its request head.
+const CLIENT_REQUEST_TIMEOUT_SECONDS: u64 = 10;
+/// How long an idle keep-alive connection is kept.
+const KEEP_ALIVE_SECONDS: u64 = 30;
 
 pub struct ServeOptions {
     pub database_url: DatabaseUrl,
     pub bind: String,
+    pub rate_limit: RateLimit,
     pub ledger_key_file: PathBuf,
     pub log_origin: String,
 }
@@ -89,15 +95,19 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
             stdout.flush()?;
         }
     }
-    let state = web::Data::new(AppState::new(
-        pool,
-        options.database_url.backend_name(),
-        ledger_key,
-    ));
+    let state = web::Data::new(
+        AppState::new(pool, options.database_url.backend_name(), ledger_key)
+            .with_rate_limit(options.rate_limit),
+    );
     tracing::info!(bind = %options.bind, database = ?options.database_url, origin = %options.log_origin, "basin-ledger listening");
     HttpServer::new(move || build_app(state.clone()))
         .bind(&options.bind)?
         .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+        // A client that trickles its request head is cut off instead of holding a worker.
+        .client_request_timeout(std::time::Duration::from_secs(
+            CLIENT_REQUEST_TIMEOUT_SECONDS,
+        ))
+        .keep_alive(std::time::Duration::from_secs(KEEP_ALIVE_SECONDS))
         .run()
         .await?;
     tracing::info!("basin-ledger stopped");

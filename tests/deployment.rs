@@ -13,11 +13,19 @@ fn the_ledger_service_uses_the_postgres_service_by_database_url() {
     assert_eq!(services.len(), 2);
     let ledger = &compose["services"]["ledger"];
     assert_eq!(ledger["build"], Value::from("."));
-    let url = ledger["environment"]["DATABASE_URL"].as_str().expect("DATABASE_URL");
+    let url = ledger["environment"]["DATABASE_URL"]
+        .as_str()
+        .expect("DATABASE_URL");
     assert!(url.starts_with("postgres://ledger:"), "{url}");
     assert!(url.ends_with("@db:5432/ledger"), "{url}");
-    assert_eq!(compose["services"]["db"]["environment"]["POSTGRES_DB"], Value::from("ledger"));
-    assert_eq!(ledger["depends_on"]["db"]["condition"], Value::from("service_healthy"));
+    assert_eq!(
+        compose["services"]["db"]["environment"]["POSTGRES_DB"],
+        Value::from("ledger")
+    );
+    assert_eq!(
+        ledger["depends_on"]["db"]["condition"],
+        Value::from("service_healthy")
+    );
     assert_eq!(ledger["environment"]["BIND"], Value::from("0.0.0.0:8080"));
 }
 
@@ -30,14 +38,31 @@ fn both_services_have_healthchecks_and_volumes() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    assert!(ledger_check.iter().any(|part| part.ends_with(":8080/healthz")), "{ledger_check:?}");
-    let db_check = compose["services"]["db"]["healthcheck"]["test"][1].as_str().expect("db healthcheck");
+    assert!(
+        ledger_check
+            .iter()
+            .any(|part| part.ends_with(":8080/healthz")),
+        "{ledger_check:?}"
+    );
+    let db_check = compose["services"]["db"]["healthcheck"]["test"][1]
+        .as_str()
+        .expect("db healthcheck");
     assert!(db_check.starts_with("pg_isready"), "{db_check}");
-    for (service, volume) in [("db", "ledger-db:/var/lib/postgresql/data"), ("ledger", "ledger-keys:/var/lib/basin-ledger")] {
-        let volumes = compose["services"][service]["volumes"].as_sequence().expect("volumes");
-        assert!(volumes.contains(&Value::from(volume)), "{service}: {volumes:?}");
+    for (service, volume) in [
+        ("db", "ledger-db:/var/lib/postgresql/data"),
+        ("ledger", "ledger-keys:/var/lib/basin-ledger"),
+    ] {
+        let volumes = compose["services"][service]["volumes"]
+            .as_sequence()
+            .expect("volumes");
+        assert!(
+            volumes.contains(&Value::from(volume)),
+            "{service}: {volumes:?}"
+        );
     }
-    assert!(compose["volumes"].as_mapping().is_some_and(|volumes| volumes.len() == 2));
+    assert!(compose["volumes"]
+        .as_mapping()
+        .is_some_and(|volumes| volumes.len() == 2));
 }
 
 #[test]
@@ -45,5 +70,8 @@ fn the_dockerfile_builds_the_locked_binary_and_checks_health() {
     let dockerfile = include_str!("../Dockerfile");
     assert!(dockerfile.contains("cargo build --release --locked"));
     assert!(dockerfile.contains("HEALTHCHECK"));
-    assert!(dockerfile.contains("USER ledger"), "the server does not run as root");
+    assert!(
+        dockerfile.contains("USER ledger"),
+        "the server does not run as root"
+    );
 }

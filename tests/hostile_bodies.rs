@@ -8,7 +8,8 @@ use common::spawn_app;
 
 /// The documented write operations, with path parameters filled with registered codes.
 fn write_operations() -> Vec<(String, String)> {
-    let document: serde_json::Value = serde_json::from_str(include_str!("../openapi/openapi.json")).unwrap();
+    let document: serde_json::Value =
+        serde_json::from_str(include_str!("../openapi/openapi.json")).unwrap();
     let mut operations = Vec::new();
     for (path, item) in document["paths"].as_object().unwrap() {
         for method in ["post", "put", "patch", "delete"] {
@@ -28,9 +29,23 @@ fn write_operations() -> Vec<(String, String)> {
 
 fn hostile_bodies() -> Vec<Vec<u8>> {
     let mut bodies: Vec<Vec<u8>> = [
-        "", "{", "}", "null", "[]", "\"text\"", "42", "1e999", "NaN", "{\"code\":}", "{\"code\": null}",
-        "{\"code\": 1, \"name\": []}", "{\"code\": \"BJ\", \"name\": \"x\", \"unexpected\": true}",
-        "{\"public_key\": 12}", "{\"readings\": \"no\"}", "{\"period\": {\"a\": 1}}", "{\"\\ud800\": 1}",
+        "",
+        "{",
+        "}",
+        "null",
+        "[]",
+        "\"text\"",
+        "42",
+        "1e999",
+        "NaN",
+        "{\"code\":}",
+        "{\"code\": null}",
+        "{\"code\": 1, \"name\": []}",
+        "{\"code\": \"BJ\", \"name\": \"x\", \"unexpected\": true}",
+        "{\"public_key\": 12}",
+        "{\"readings\": \"no\"}",
+        "{\"period\": {\"a\": 1}}",
+        "{\"\\ud800\": 1}",
         "{\"code\": \"\\u0000\", \"name\": \"\\u0000\"}",
     ]
     .iter()
@@ -38,7 +53,13 @@ fn hostile_bodies() -> Vec<Vec<u8>> {
     .collect();
     bodies.push(vec![0xff, 0xfe, 0x00, 0x7b]);
     bodies.push(format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes());
-    bodies.push(format!("{{\"code\": \"{}\", \"name\": \"x\"}}", "a".repeat(1_000_000)).into_bytes());
+    bodies.push(
+        format!(
+            "{{\"code\": \"{}\", \"name\": \"x\"}}",
+            "a".repeat(1_000_000)
+        )
+        .into_bytes(),
+    );
     bodies
 }
 
@@ -66,7 +87,10 @@ async fn hostile_bodies_to_every_write_endpoint_get_4xx_problems() {
                 reply.status,
                 reply.text
             );
-            assert_eq!(reply.content_type, "application/problem+json", "{method} {path} with {shown:?}");
+            assert_eq!(
+                reply.content_type, "application/problem+json",
+                "{method} {path} with {shown:?}"
+            );
         }
     }
 }
@@ -74,8 +98,17 @@ async fn hostile_bodies_to_every_write_endpoint_get_4xx_problems() {
 #[actix_web::test]
 async fn a_body_over_the_limit_is_413() {
     let app = spawn_app().await;
-    let body = format!("{{\"code\": \"b\", \"name\": \"{}\"}}", "x".repeat(5 * 1024 * 1024));
-    let reply = app.post_raw("/v1/basins", Some(&app.admin_token.clone()), body).await;
+    let body = format!(
+        "{{\"code\": \"b\", \"name\": \"{}\"}}",
+        "x".repeat(5 * 1024 * 1024)
+    );
+    let reply = app
+        .post_raw("/v1/basins", Some(&app.admin_token.clone()), body)
+        .await;
     reply.problem_pointers(413);
-    assert!(reply.body["detail"].as_str().unwrap().contains("4194304"), "{}", reply.text);
+    assert!(
+        reply.body["detail"].as_str().unwrap().contains("4194304"),
+        "{}",
+        reply.text
+    );
 }

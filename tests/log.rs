@@ -5,8 +5,9 @@ mod common;
 
 use basin_audit::proof::{verify_consistency, verify_inclusion, ConsistencyCheck, InclusionCheck};
 use basin_audit::{Hash, MemoryTree};
+use basin_ledger::api::rate_limit::RateLimit;
 use common::audit::{published_log_key, verify_checkpoint_covers, verify_entries};
-use common::spawn_app;
+use common::{spawn_app, spawn_app_configured};
 use serde_json::{json, Value};
 
 /// Every entry, following `next_cursor` with small pages so that pagination is exercised.
@@ -113,7 +114,14 @@ async fn the_checkpoint_verifies_with_the_published_key_and_commits_to_every_lea
 
 #[actix_web::test]
 async fn every_inclusion_and_consistency_proof_of_a_twenty_entry_log_verifies() {
-    let app = spawn_app().await;
+    // About 450 requests with one token: more than the default per-token burst allows.
+    let app = spawn_app_configured(|state| {
+        state.with_rate_limit(RateLimit {
+            requests_per_second: 100_000,
+            burst_requests: 100_000,
+        })
+    })
+    .await;
     for number in 0..20 {
         app.admin_post(
             "/v1/basins",

@@ -47,7 +47,9 @@ fn postgres_url() -> Option<String> {
     use diesel::Connection;
     match diesel::PgConnection::establish(&url) {
         Ok(_) => Some(url),
-        Err(error) if std::env::var_os("CI").is_some() => panic!("PostgreSQL is required under CI: {error}"),
+        Err(error) if std::env::var_os("CI").is_some() => {
+            panic!("PostgreSQL is required under CI: {error}")
+        }
         Err(error) => {
             eprintln!("SKIPPED: no PostgreSQL reachable for the schema comparison ({error})");
             None
@@ -66,5 +68,8 @@ fn sqlite_and_postgresql_have_the_same_tables_and_columns() {
     assert!(sqlite_columns.len() > 40, "{sqlite_columns:?}");
     let only_sqlite: Vec<_> = sqlite_columns.difference(&postgres_columns).collect();
     let only_postgres: Vec<_> = postgres_columns.difference(&sqlite_columns).collect();
-    assert!(only_sqlite.is_empty() && only_postgres.is_empty(), "only in SQLite: {only_sqlite:?}; only in PostgreSQL: {only_postgres:?}");
+    assert!(
+        only_sqlite.is_empty() && only_postgres.is_empty(),
+        "only in SQLite: {only_sqlite:?}; only in PostgreSQL: {only_postgres:?}"
+    );
 }

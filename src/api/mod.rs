@@ -3,12 +3,15 @@
 pub mod auth;
 pub mod checks;
 pub mod health;
+mod imports;
 pub mod json;
 mod log;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
+pub mod rate_limit;
+pub mod readings;
 mod registry;
 pub mod state;
 
@@ -32,6 +35,8 @@ fn services(config: &mut ServiceConfig) {
         .service(
             scope::scope("/v1")
                 .configure(registry::configure)
+                .configure(readings::configure)
+                .configure(imports::configure)
                 .configure(log::configure),
         );
 }

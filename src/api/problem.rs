@@ -213,6 +213,11 @@ impl From<StoreError> for ApiError {
                 detail,
                 errors: Vec::new(),
             },
+            StoreError::FieldConflict { pointer, message } => Self::Conflict {
+                detail: message.clone(),
+                errors: vec![FieldProblem::pointer(pointer, message)],
+            },
+            StoreError::FieldInvalid { pointer, message } => Self::invalid_field(&pointer, message),
             StoreError::NotFound { .. } => Self::NotFound(error.to_string()),
             StoreError::UnknownReference {
                 ref field,

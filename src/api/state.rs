@@ -8,6 +8,7 @@ use actix_web::web;
 
 use super::metrics::Metrics;
 use super::problem::ApiError;
+use super::rate_limit::{RateLimit, RateLimiter};
 use crate::ledger_key::LedgerKey;
 use crate::store::{self, AnyConnection, LogWriter, Pool, StoreError};
 
@@ -15,6 +16,7 @@ pub struct AppState {
     pub pool: Pool,
     pub metrics: Metrics,
     pub backend: &'static str,
+    pub rate_limiter: RateLimiter,
     /// Signs checkpoints (and settlements); shared into blocking closures, hence the `Arc`.
     pub ledger_key: Arc<LedgerKey>,
 }
@@ -25,8 +27,15 @@ impl AppState {
             pool,
             metrics: Metrics::new(),
             backend,
+            rate_limiter: RateLimiter::new(RateLimit::DEFAULT),
             ledger_key: Arc::new(ledger_key),
         }
+    }
+
+    /// Replaces the default per-token rate limit (configuration, tests).
+    pub fn with_rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limiter = RateLimiter::new(limit);
+        self
     }
 
     /// Runs read-only (or self-contained) database work on a blocking thread.

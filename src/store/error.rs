@@ -28,6 +28,12 @@ pub enum StoreError {
     /// The request conflicts with the ledger's state (not a duplicate key).
     #[error("{0}")]
     Conflict(String),
+    /// One field of the request conflicts with the ledger's state (409 naming the field).
+    #[error("{pointer}: {message}")]
+    FieldConflict { pointer: String, message: String },
+    /// One field of the request is invalid given the ledger's state (422 naming the field).
+    #[error("{pointer}: {message}")]
+    FieldInvalid { pointer: String, message: String },
     /// Data read back from the database breaks an invariant (corruption or tampering).
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),

@@ -4,12 +4,14 @@
 pub mod connection;
 pub mod database_url;
 pub mod error;
+pub mod export;
 pub mod ledger_keys;
 pub mod log;
 pub mod log_checkpoints;
 pub mod log_entries;
 pub mod log_proofs;
 pub mod page;
+pub mod readings;
 pub mod registry;
 pub mod schema;
 pub mod tokens;

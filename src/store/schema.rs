@@ -104,6 +104,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    reading_batches (station, batch_id) {
+        station -> Text,
+        batch_id -> Text,
+        body -> Binary,
+        body_sha256 -> Text,
+        signature -> Nullable<Text>,
+        response -> Text,
+        log_index -> BigInt,
+        received_at -> Text,
+    }
+}
+
+diesel::table! {
+    readings (id) {
+        id -> BigInt,
+        station -> Text,
+        section -> Text,
+        sampled_at -> Text,
+        batch_id -> Text,
+        reading_values -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        revises -> Nullable<BigInt>,
+        superseded_by -> Nullable<BigInt>,
+        invalidated_at -> Nullable<Text>,
+        invalidated_by -> Nullable<Text>,
+        invalidation_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     ledger_keys (public_key) {
         public_key -> Text,
         origin -> Text,
@@ -124,5 +155,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     log_entries,
     log_nodes,
     log_checkpoints,
+    reading_batches,
+    readings,
     ledger_keys,
 );

@@ -144,6 +144,19 @@ pub async fn spawn_app() -> TestApp<
         Error = actix_web::Error,
     >,
 > {
+    spawn_app_configured(|state| state).await
+}
+
+/// The app with its state adjusted (a lower rate limit, say) before it starts.
+pub async fn spawn_app_configured(
+    configure: impl FnOnce(AppState) -> AppState,
+) -> TestApp<
+    impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
+> {
     let database = TestDatabase::new();
     let pool = database.pool();
     let admin_token = {
@@ -161,7 +174,7 @@ pub async fn spawn_app() -> TestApp<
     // In memory: only the binary's own tests exercise the key file.
     let ledger_key = LedgerKey::generate(LOG_ORIGIN_DEFAULT).expect("ledger key");
     register_ledger_key(&pool, &ledger_key).expect("ledger key registers");
-    let state = web::Data::new(AppState::new(pool.clone(), backend, ledger_key));
+    let state = web::Data::new(configure(AppState::new(pool.clone(), backend, ledger_key)));
     let service = test::init_service(build_app(state)).await;
     TestApp {
         service,

@@ -48,8 +48,14 @@ fn stale_times_in_the_daily_file_belong_to_the_year_before_the_file_date() {
     );
     // All six stale rows are `09-09` times in the files of 2020-05-08 and 2020-05-09; other old
     // times in the file (April rows in May files) stay in the file date's year.
-    let new_year_2020 = "2019-12-31T16:00:00Z".parse().unwrap_or_default();
-    let stepped_back: Vec<usize> = parsed.rows.iter().filter(|row| row.sampled_at < new_year_2020).map(|row| row.line).collect();
+    let new_year_2020: chrono::DateTime<chrono::Utc> =
+        "2019-12-31T16:00:00Z".parse().unwrap_or_default();
+    let stepped_back: Vec<usize> = parsed
+        .rows
+        .iter()
+        .filter(|row| row.sampled_at < new_year_2020)
+        .map(|row| row.line)
+        .collect();
     assert_eq!(stepped_back, vec![32, 40, 82, 124, 132, 174]);
 }
 
@@ -123,9 +129,23 @@ fn snapshot_rows_prefer_raw_values_converted_from_e_notation() {
         "2025-11-06T12:00:00+00:00"
     );
     // 烧车淀 on line 64 publishes algae density as `1.322235E+07` in its raw column.
-    let shaochedian = parsed.rows.iter().find(|row| row.line == 64).unwrap_or_else(|| panic!("no row on line 64"));
-    assert_eq!(shaochedian.values.get("algae").map(String::as_str), Some("13222350"));
-    assert_eq!(parsed.rows.iter().filter(|row| row.values.contains_key("algae")).count(), 24);
+    let shaochedian = parsed
+        .rows
+        .iter()
+        .find(|row| row.line == 64)
+        .unwrap_or_else(|| panic!("no row on line 64"));
+    assert_eq!(
+        shaochedian.values.get("algae").map(String::as_str),
+        Some("13222350")
+    );
+    assert_eq!(
+        parsed
+            .rows
+            .iter()
+            .filter(|row| row.values.contains_key("algae"))
+            .count(),
+        24
+    );
     let no_exponent = parsed
         .rows
         .iter()

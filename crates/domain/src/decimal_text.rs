@@ -33,7 +33,8 @@ pub(crate) fn parse_literal(text: &str, limits: LiteralLimits) -> Result<Decimal
         Some((integer, fraction)) => (integer, Some(fraction)),
         None => (unsigned, None),
     };
-    let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
+    let all_digits =
+        |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
     if !all_digits(integer) || fraction.is_some_and(|fraction| !all_digits(fraction)) {
         return Err(LiteralError::Malformed);
     }
@@ -75,21 +76,6 @@ pub fn round_half_even(value: Decimal, decimals: u32) -> Decimal {
         rounded.set_sign_positive(true);
     }
     rounded
-}
-
-/// Serialises a decimal as a JSON string with its own scale (`"0.120"` stays `"0.120"`).
-pub(crate) fn serialize_decimal<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
-}
-
-pub(crate) fn serialize_optional_decimal<S: Serializer>(
-    value: &Option<Decimal>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(value) => serializer.collect_str(value),
-        None => serializer.serialize_none(),
-    }
 }
 
 /// Serialises a map of decimals as an object of decimal strings, in the map's key order.
@@ -134,10 +120,29 @@ mod tests {
     #[test]
     fn refuses_every_other_shape() {
         for bad in [
-            "", "-", ".5", "5.", "+5", "1e3", "1E3", "NaN", "Infinity", "-Infinity", " 1", "1 ", "1,5", "--1",
-            "0x10", "1.2.3", "١٢",
+            "",
+            "-",
+            ".5",
+            "5.",
+            "+5",
+            "1e3",
+            "1E3",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            " 1",
+            "1 ",
+            "1,5",
+            "--1",
+            "0x10",
+            "1.2.3",
+            "١٢",
         ] {
-            assert_eq!(parse_literal(bad, SIX), Err(LiteralError::Malformed), "{bad:?}");
+            assert_eq!(
+                parse_literal(bad, SIX),
+                Err(LiteralError::Malformed),
+                "{bad:?}"
+            );
         }
         assert_eq!(
             parse_literal("0.1234567", SIX),

@@ -6,8 +6,11 @@
 //! No binary floating point type appears anywhere in this crate: the test `tests/no_binary_floats.rs` scans
 //! `src/` and `tests/` and fails if one does.
 
+pub mod agreement;
+pub mod assessment;
 pub mod code;
 pub mod decimal_text;
+pub mod evaluation;
 pub mod money;
 pub mod parameter;
 pub mod period;

@@ -23,7 +23,10 @@ impl Fen {
     pub const ZERO: Fen = Fen(0);
 
     pub fn new(amount_fen: i64) -> Result<Self, MoneyError> {
-        if amount_fen.checked_abs().is_some_and(|magnitude| magnitude <= FEN_MAGNITUDE_MAX) {
+        if amount_fen
+            .checked_abs()
+            .is_some_and(|magnitude| magnitude <= FEN_MAGNITUDE_MAX)
+        {
             Ok(Self(amount_fen))
         } else {
             Err(MoneyError::OutOfRange)
@@ -135,8 +138,14 @@ mod tests {
 
     #[test]
     fn accepts_amounts_just_below_two_to_the_fifty_third() {
-        assert_eq!(Fen::new(FEN_MAGNITUDE_MAX).unwrap().as_i64(), 9_007_199_254_740_991);
-        assert_eq!(Fen::new(-FEN_MAGNITUDE_MAX).unwrap().as_i64(), -9_007_199_254_740_991);
+        assert_eq!(
+            Fen::new(FEN_MAGNITUDE_MAX).unwrap().as_i64(),
+            9_007_199_254_740_991
+        );
+        assert_eq!(
+            Fen::new(-FEN_MAGNITUDE_MAX).unwrap().as_i64(),
+            -9_007_199_254_740_991
+        );
     }
 
     #[test]
@@ -153,7 +162,10 @@ mod tests {
         assert!((-big).checked_sub(Fen::new(1).unwrap()).is_err());
         assert!(big.checked_mul(2).is_err());
         assert_eq!(Fen::new(-5).unwrap().abs(), Fen::new(5).unwrap());
-        assert_eq!(Fen::new(30).unwrap().checked_mul(-4).unwrap().as_i64(), -120);
+        assert_eq!(
+            Fen::new(30).unwrap().checked_mul(-4).unwrap().as_i64(),
+            -120
+        );
     }
 
     #[test]
@@ -168,7 +180,10 @@ mod tests {
     fn serialises_as_a_json_integer_and_refuses_fractions_and_strings() {
         let amount = Fen::new(-120_000_000).unwrap();
         assert_eq!(serde_json::to_string(&amount).unwrap(), "-120000000");
-        assert_eq!(serde_json::from_str::<Fen>("696000").unwrap().as_i64(), 696_000);
+        assert_eq!(
+            serde_json::from_str::<Fen>("696000").unwrap().as_i64(),
+            696_000
+        );
         assert!(serde_json::from_str::<Fen>("1.5").is_err());
         assert!(serde_json::from_str::<Fen>("\"100\"").is_err());
         assert!(serde_json::from_str::<Fen>("9007199254740992").is_err());

@@ -24,7 +24,10 @@ pub struct ReadingForStatistics {
 pub enum StatisticsError {
     /// Unreachable for values that passed `MeasuredValue`; reported rather than wrapped or rounded away.
     #[error("the values of {parameter} in {month} are too large to add up exactly")]
-    Overflow { parameter: ParameterCode, month: Month },
+    Overflow {
+        parameter: ParameterCode,
+        month: Month,
+    },
     #[error("the monthly statistics of {parameter} are too large to add up exactly")]
     PeriodOverflow { parameter: ParameterCode },
 }
@@ -80,7 +83,9 @@ pub fn section_statistics(
 
     let mut months = Vec::new();
     for month in period.months() {
-        let in_month = ordered.iter().filter(|reading| month.contains(reading.sampled_at));
+        let in_month = ordered
+            .iter()
+            .filter(|reading| month.contains(reading.sampled_at));
         months.push(month_summary(month, in_month, water_body)?);
     }
 
@@ -137,7 +142,10 @@ fn month_summary<'a>(
 /// The arithmetic mean, rounded half to even (GB/T 8170) to the parameter's decimals; `None` without values.
 /// The sum is exact; the single quotient carries Decimal's 28 significant digits, which compensation.md §3
 /// accepts.
-fn rounded_mean(parameter: ParameterCode, values: &[Decimal]) -> Result<Option<Decimal>, Overflowed> {
+fn rounded_mean(
+    parameter: ParameterCode,
+    values: &[Decimal],
+) -> Result<Option<Decimal>, Overflowed> {
     if values.is_empty() {
         return Ok(None);
     }
@@ -145,7 +153,9 @@ fn rounded_mean(parameter: ParameterCode, values: &[Decimal]) -> Result<Option<D
         .iter()
         .try_fold(Decimal::ZERO, |sum, value| sum.checked_add(*value))
         .ok_or(Overflowed)?;
-    let mean = sum.checked_div(Decimal::from(values.len())).ok_or(Overflowed)?;
+    let mean = sum
+        .checked_div(Decimal::from(values.len()))
+        .ok_or(Overflowed)?;
     Ok(Some(round_half_even(mean, parameter.decimals())))
 }
 
@@ -157,11 +167,20 @@ mod tests {
         Decimal::from_str_exact(text).unwrap()
     }
 
-    fn reading(id: i64, sampled_at: &str, values: &[(ParameterCode, &str)]) -> ReadingForStatistics {
+    fn reading(
+        id: i64,
+        sampled_at: &str,
+        values: &[(ParameterCode, &str)],
+    ) -> ReadingForStatistics {
         ReadingForStatistics {
             id,
-            sampled_at: DateTime::parse_from_rfc3339(sampled_at).unwrap().with_timezone(&Utc),
-            values: values.iter().map(|(parameter, text)| (*parameter, decimal(text))).collect(),
+            sampled_at: DateTime::parse_from_rfc3339(sampled_at)
+                .unwrap()
+                .with_timezone(&Utc),
+            values: values
+                .iter()
+                .map(|(parameter, text)| (*parameter, decimal(text)))
+                .collect(),
         }
     }
 
@@ -169,14 +188,29 @@ mod tests {
     fn the_period_statistic_is_the_rounded_mean_of_rounded_monthly_statistics() {
         let quarter = Period::parse("2025-Q3").unwrap();
         let readings = [
-            reading(1, "2025-07-01T08:00:00+08:00", &[(ParameterCode::Nh3n, "0.125")]),
-            reading(2, "2025-07-02T08:00:00+08:00", &[(ParameterCode::Nh3n, "0.130")]),
-            reading(3, "2025-08-01T08:00:00+08:00", &[(ParameterCode::Nh3n, "0.15")]),
+            reading(
+                1,
+                "2025-07-01T08:00:00+08:00",
+                &[(ParameterCode::Nh3n, "0.125")],
+            ),
+            reading(
+                2,
+                "2025-07-02T08:00:00+08:00",
+                &[(ParameterCode::Nh3n, "0.130")],
+            ),
+            reading(
+                3,
+                "2025-08-01T08:00:00+08:00",
+                &[(ParameterCode::Nh3n, "0.15")],
+            ),
         ];
         let statistics = section_statistics(&quarter, WaterBody::River, &readings).unwrap();
         // July: 0.1275 → 0.13; August: 0.15; September has no data; (0.13 + 0.15) / 2 = 0.14.
         assert_eq!(statistics.months.len(), 3);
-        assert_eq!(statistics.months[0].stats[&ParameterCode::Nh3n].to_string(), "0.13");
+        assert_eq!(
+            statistics.months[0].stats[&ParameterCode::Nh3n].to_string(),
+            "0.13"
+        );
         assert_eq!(statistics.months[0].samples[&ParameterCode::Nh3n], 2);
         assert!(statistics.months[2].stats.is_empty());
         assert_eq!(statistics.months[2].class, None);
@@ -201,8 +235,16 @@ mod tests {
     fn sums_too_large_for_exact_decimals_are_reported_not_rounded() {
         let july = Period::parse("2025-07").unwrap();
         let readings = [
-            reading(1, "2025-07-01T00:00:00Z", &[(ParameterCode::Flow, "50000000000000000000000000000")]),
-            reading(2, "2025-07-02T00:00:00Z", &[(ParameterCode::Flow, "50000000000000000000000000000")]),
+            reading(
+                1,
+                "2025-07-01T00:00:00Z",
+                &[(ParameterCode::Flow, "50000000000000000000000000000")],
+            ),
+            reading(
+                2,
+                "2025-07-02T00:00:00Z",
+                &[(ParameterCode::Flow, "50000000000000000000000000000")],
+            ),
         ];
         assert!(matches!(
             section_statistics(&july, WaterBody::River, &readings),

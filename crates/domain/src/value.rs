@@ -64,10 +64,15 @@ impl MeasuredValue {
     /// negative, temperature unrestricted.
     pub fn parse_for(parameter: ParameterCode, literal: &str) -> Result<Self, ValueError> {
         let value = Self::parse(literal)?;
-        if parameter == ParameterCode::Ph && !(Decimal::ZERO..=Decimal::from(14)).contains(&value.decimal) {
+        if parameter == ParameterCode::Ph
+            && !(Decimal::ZERO..=Decimal::from(14)).contains(&value.decimal)
+        {
             return Err(ValueError::PhOutOfRange);
         }
-        if parameter.is_never_negative() && value.decimal.is_sign_negative() && !value.decimal.is_zero() {
+        if parameter.is_never_negative()
+            && value.decimal.is_sign_negative()
+            && !value.decimal.is_zero()
+        {
             return Err(ValueError::Negative { parameter });
         }
         Ok(value)
@@ -150,7 +155,10 @@ mod tests {
         for bad in ["1e-3", "+1", ".5", "5.", "NaN", "Infinity", "", "0.1234567"] {
             assert!(MeasuredValue::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(MeasuredValue::parse("0.1234567"), Err(ValueError::TooManyDecimals));
+        assert_eq!(
+            MeasuredValue::parse("0.1234567"),
+            Err(ValueError::TooManyDecimals)
+        );
         assert_eq!(MeasuredValue::parse("1e3"), Err(ValueError::Malformed));
     }
 

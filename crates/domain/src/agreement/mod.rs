@@ -10,8 +10,8 @@ mod validate;
 
 pub use rule_decimal::RuleDecimal;
 pub use terms::{
-    AgreementTerms, AttainmentTerms, ClassStepsTerms, Component, ComponentKind, IndexTerms, ReductionTerms,
-    ThresholdTerms, Tier, VolumeTerms,
+    AgreementTerms, AttainmentTerms, ClassStepsTerms, Component, ComponentKind, IndexTerms,
+    ReductionTerms, ThresholdTerms, Tier, VolumeTerms,
 };
 pub use valid::ValidTerms;
 pub use validate::{validate, FieldError, COMPONENTS_MAX, TIERS_MAX};

@@ -6,8 +6,8 @@ use super::terms::{
     AttainmentTerms, ClassStepsTerms, IndexTerms, ReductionTerms, ThresholdTerms, VolumeTerms,
 };
 use super::valid::{
-    AttainmentRule, ClassStepsRule, IndexRule, IndexTier, Inflow, ReductionRule, Rule, ThresholdRule,
-    VolumeRule, WeightedParameter,
+    AttainmentRule, ClassStepsRule, IndexRule, IndexTier, Inflow, ReductionRule, Rule,
+    ThresholdRule, VolumeRule, WeightedParameter,
 };
 use super::validate::{pointer_segment, Field, TIERS_MAX};
 use crate::code::Code;
@@ -48,7 +48,10 @@ pub(super) fn index(terms: &IndexTerms, field: &mut Field) -> Option<Rule> {
     }
     // A baseline of an unweighted parameter has no effect; only its code is checked.
     for text in terms.baseline.keys() {
-        if field.parameter(&format!("baseline/{}", pointer_segment(text)), text).is_none() {
+        if field
+            .parameter(&format!("baseline/{}", pointer_segment(text)), text)
+            .is_none()
+        {
             valid = false;
         }
     }

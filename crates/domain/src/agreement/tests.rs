@@ -5,10 +5,12 @@ use crate::code::Code;
 use crate::quality::{SectionFacts, WaterBody, WaterClass};
 
 fn known_sections(code: &Code) -> Option<SectionFacts> {
-    ["gubeikou", "baihebao", "bahaoqiao"].contains(&code.as_str()).then_some(SectionFacts {
-        water_body: WaterBody::River,
-        target_class: WaterClass::II,
-    })
+    ["gubeikou", "baihebao", "bahaoqiao"]
+        .contains(&code.as_str())
+        .then_some(SectionFacts {
+            water_body: WaterBody::River,
+            target_class: WaterClass::II,
+        })
 }
 
 fn terms(period: &str, components: serde_json::Value) -> AgreementTerms {
@@ -16,7 +18,11 @@ fn terms(period: &str, components: serde_json::Value) -> AgreementTerms {
 }
 
 fn pointers(result: Result<ValidTerms, Vec<FieldError>>) -> Vec<String> {
-    result.unwrap_err().into_iter().map(|error| error.pointer).collect()
+    result
+        .unwrap_err()
+        .into_iter()
+        .map(|error| error.pointer)
+        .collect()
 }
 
 fn index_component() -> serde_json::Value {
@@ -56,13 +62,21 @@ fn unknown_kinds_and_fields_are_refused_at_the_components_pointer() {
     let unknown_kind = json!([{"kind": "lottery", "section": "gubeikou"}]);
     let errors = parse_components(&unknown_kind).unwrap_err();
     assert_eq!(errors[0].pointer, "/components/0");
-    assert!(errors[0].message.contains("lottery"), "{}", errors[0].message);
+    assert!(
+        errors[0].message.contains("lottery"),
+        "{}",
+        errors[0].message
+    );
 
     let mut extra = index_component();
     extra["bonus_fen"] = json!(1);
     let errors = parse_components(&json!([index_component(), extra])).unwrap_err();
     assert_eq!(errors[0].pointer, "/components/1");
-    assert!(errors[0].message.contains("bonus_fen"), "{}", errors[0].message);
+    assert!(
+        errors[0].message.contains("bonus_fen"),
+        "{}",
+        errors[0].message
+    );
     assert!(parse_components(&json!({"kind": "index"})).is_err());
 }
 
@@ -90,11 +104,17 @@ fn zero_and_negative_baselines_are_refused() {
     component["baseline"]["tp"] = json!("0");
     component["baseline"]["tn"] = json!("-1.2");
     let result = validate(&terms("year", json!([component])), known_sections);
-    assert_eq!(pointers(result), ["/components/0/baseline/tn", "/components/0/baseline/tp"]);
+    assert_eq!(
+        pointers(result),
+        ["/components/0/baseline/tn", "/components/0/baseline/tp"]
+    );
 
     let reduction = json!([{"kind": "reduction", "section": "bahaoqiao", "parameter": "tn", "baseline": "0",
                             "rate_fen_per_percent": "1"}]);
-    assert_eq!(pointers(validate(&terms("year", reduction), known_sections)), ["/components/0/baseline"]);
+    assert_eq!(
+        pointers(validate(&terms("year", reduction), known_sections)),
+        ["/components/0/baseline"]
+    );
 }
 
 #[test]
@@ -102,9 +122,15 @@ fn tiers_must_ascend_and_end_with_a_null_bound() {
     let mut component = index_component();
     component["tiers"] = json!([{"max_p": "1", "amount_fen": 1}, {"max_p": "1", "amount_fen": 2}]);
     let result = validate(&terms("year", json!([component.clone()])), known_sections);
-    assert_eq!(pointers(result), ["/components/0/tiers/1/max_p", "/components/0/tiers/1/max_p"]);
+    assert_eq!(pointers(result), ["/components/0/tiers/1/max_p"]);
 
-    component["tiers"] = json!([{"max_p": null, "amount_fen": 1}, {"max_p": null, "amount_fen": 2}]);
+    component["tiers"] = json!([{"max_p": "1.2", "amount_fen": 1}, {"max_p": "1.1", "amount_fen": 2},
+                                {"max_p": null, "amount_fen": 3}]);
+    let result = validate(&terms("year", json!([component.clone()])), known_sections);
+    assert_eq!(pointers(result), ["/components/0/tiers/1/max_p"]);
+
+    component["tiers"] =
+        json!([{"max_p": null, "amount_fen": 1}, {"max_p": null, "amount_fen": 2}]);
     let result = validate(&terms("year", json!([component.clone()])), known_sections);
     assert_eq!(pointers(result), ["/components/0/tiers/0/max_p"]);
 
@@ -146,11 +172,22 @@ fn unknown_parameter_codes_and_sections_are_reported_where_they_are_written() {
 fn min_valid_months_may_not_exceed_the_months_of_the_period_kind() {
     let mut written = terms("quarter", json!([index_component()]));
     written.min_valid_months = Some(4);
-    assert_eq!(pointers(validate(&written, known_sections)), ["/min_valid_months"]);
+    assert_eq!(
+        pointers(validate(&written, known_sections)),
+        ["/min_valid_months"]
+    );
     written.min_valid_months = Some(0);
-    assert_eq!(pointers(validate(&written, known_sections)), ["/min_valid_months"]);
+    assert_eq!(
+        pointers(validate(&written, known_sections)),
+        ["/min_valid_months"]
+    );
     written.min_valid_months = Some(3);
-    assert_eq!(validate(&written, known_sections).unwrap().min_valid_months(), 3);
+    assert_eq!(
+        validate(&written, known_sections)
+            .unwrap()
+            .min_valid_months(),
+        3
+    );
 }
 
 #[test]

@@ -43,7 +43,9 @@ impl ValidTerms {
             .iter()
             .flat_map(|rule| {
                 let inflow = match rule {
-                    Rule::ClassSteps(rule) => rule.inflow.as_ref().map(|inflow| inflow.section.clone()),
+                    Rule::ClassSteps(rule) => {
+                        rule.inflow.as_ref().map(|inflow| inflow.section.clone())
+                    }
                     _ => None,
                 };
                 std::iter::once(rule.section().clone()).chain(inflow)

@@ -44,7 +44,10 @@ pub fn validate(
         );
     }
     if terms.components.is_empty() {
-        errors.add("/components".into(), "must list at least one component".into());
+        errors.add(
+            "/components".into(),
+            "must list at least one component".into(),
+        );
     }
     if terms.components.len() > COMPONENTS_MAX {
         errors.add(
@@ -112,7 +115,10 @@ impl Field<'_> {
     ) -> bool {
         let known = section_facts(section).is_some();
         if !known {
-            self.error(path, format!("{section} is not a section of the agreement's basin"));
+            self.error(
+                path,
+                format!("{section} is not a section of the agreement's basin"),
+            );
         }
         known
     }
@@ -120,13 +126,20 @@ impl Field<'_> {
     pub(super) fn parameter(&mut self, path: &str, text: &str) -> Option<ParameterCode> {
         let parsed = ParameterCode::parse(text);
         if parsed.is_err() {
-            self.error(path, format!("{text:?} is not a parameter code of gb3838.json"));
+            self.error(
+                path,
+                format!("{text:?} is not a parameter code of gb3838.json"),
+            );
         }
         parsed.ok()
     }
 
     /// A non-empty list of distinct parameters that have water quality classes.
-    pub(super) fn classed_parameters(&mut self, path: &str, texts: &[String]) -> Option<Vec<ParameterCode>> {
+    pub(super) fn classed_parameters(
+        &mut self,
+        path: &str,
+        texts: &[String],
+    ) -> Option<Vec<ParameterCode>> {
         if texts.is_empty() {
             self.error(path, "must list at least one parameter");
             return None;

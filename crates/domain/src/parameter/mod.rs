@@ -259,8 +259,14 @@ mod tests {
     fn total_phosphorus_has_a_separate_lake_column() {
         let river = ParameterCode::Tp.limits(WaterBody::River).unwrap();
         let lake = ParameterCode::Tp.limits(WaterBody::Lake).unwrap();
-        assert_eq!(river, ClassLimits::AtMost(["0.02", "0.1", "0.2", "0.3", "0.4"].map(decimal)));
-        assert_eq!(lake, ClassLimits::AtMost(["0.01", "0.025", "0.05", "0.1", "0.2"].map(decimal)));
+        assert_eq!(
+            river,
+            ClassLimits::AtMost(["0.02", "0.1", "0.2", "0.3", "0.4"].map(decimal))
+        );
+        assert_eq!(
+            lake,
+            ClassLimits::AtMost(["0.01", "0.025", "0.05", "0.1", "0.2"].map(decimal))
+        );
         assert_eq!(ParameterCode::Temp.limits(WaterBody::River), None);
     }
 

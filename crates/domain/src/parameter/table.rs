@@ -78,10 +78,14 @@ pub(crate) fn load(json: &str) -> Result<Vec<ParameterDefinition>, TableError> {
                 reason: reason.to_owned(),
             };
             if parameter.code != code.as_str() {
-                return Err(fail(&format!("expected {} at this position", code.as_str())));
+                return Err(fail(&format!(
+                    "expected {} at this position",
+                    code.as_str()
+                )));
             }
-            let (river_limits, lake_limits) = limits(parameter.direction, parameter.limits.as_ref())
-                .map_err(|reason| fail(&reason))?;
+            let (river_limits, lake_limits) =
+                limits(parameter.direction, parameter.limits.as_ref())
+                    .map_err(|reason| fail(&reason))?;
             Ok(ParameterDefinition {
                 name_zh: parameter.zh,
                 name_en: parameter.en,
@@ -99,7 +103,10 @@ pub(crate) fn load(json: &str) -> Result<Vec<ParameterDefinition>, TableError> {
 type LimitsByWaterBody = (Option<ClassLimits>, Option<ClassLimits>);
 
 /// Reads the limits column(s): five values, or `{river, lake}` where the two columns differ.
-fn limits(direction: Direction, value: Option<&serde_json::Value>) -> Result<LimitsByWaterBody, String> {
+fn limits(
+    direction: Direction,
+    value: Option<&serde_json::Value>,
+) -> Result<LimitsByWaterBody, String> {
     match (direction, value) {
         (Direction::Descriptive, None) => Ok((None, None)),
         (Direction::Descriptive, Some(_)) => Err("a descriptive parameter has no limits".into()),
@@ -173,7 +180,23 @@ mod tests {
     #[test]
     fn the_embedded_table_is_the_shared_reference_copy() {
         let raw: serde_json::Value = serde_json::from_str(TABLE_JSON).unwrap();
-        assert_eq!(raw["classes"], serde_json::json!(["I", "II", "III", "IV", "V", "劣V"]));
+        assert_eq!(
+            raw["classes"],
+            serde_json::json!(["I", "II", "III", "IV", "V", "劣V"])
+        );
+    }
+
+    #[test]
+    fn the_embedded_copy_matches_the_shared_reference_when_it_is_beside_the_repository() {
+        // CI and developers have shared/ next to the work tree; elsewhere there is nothing to compare.
+        let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/reference/gb3838.json");
+        if let Ok(shared) = std::fs::read_to_string(reference) {
+            assert_eq!(
+                shared, TABLE_JSON,
+                "data/gb3838.json drifted from shared/reference/gb3838.json"
+            );
+        }
     }
 
     #[test]
@@ -184,7 +207,11 @@ mod tests {
 
     #[test]
     fn a_table_with_four_limits_is_refused() {
-        let short = TABLE_JSON.replacen("[\"7.5\",\"6\",\"5\",\"3\",\"2\"]", "[\"7.5\",\"6\",\"5\",\"3\"]", 1);
+        let short = TABLE_JSON.replacen(
+            "[\"7.5\",\"6\",\"5\",\"3\",\"2\"]",
+            "[\"7.5\",\"6\",\"5\",\"3\"]",
+            1,
+        );
         assert!(matches!(load(&short), Err(TableError::Parameter { .. })));
     }
 }

@@ -193,7 +193,10 @@ impl FromStr for Period {
             4 => Ok(Period::Year(Year::new(parse_year(text)?)?)),
             7 if text.as_bytes()[4..6] == *b"-Q" => {
                 let year = parse_year(&text[..4])?;
-                Ok(Period::Quarter(Quarter::new(year, parse_digits(&text[6..])?)?))
+                Ok(Period::Quarter(Quarter::new(
+                    year,
+                    parse_digits(&text[6..])?,
+                )?))
             }
             7 => Ok(Period::Month(text.parse()?)),
             _ => Err(PeriodError::Malformed),

@@ -144,14 +144,22 @@ mod tests {
     use super::*;
 
     fn instant(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
     fn an_instant_late_on_the_last_utc_day_of_june_belongs_to_july_in_beijing() {
         let july = Month::new(2025, 7).unwrap();
-        assert_eq!(Month::containing(instant("2025-06-30T16:30:00Z")), Some(july));
-        assert_eq!(Month::containing(instant("2025-06-30T15:59:59Z")), Month::new(2025, 6).ok());
+        assert_eq!(
+            Month::containing(instant("2025-06-30T16:30:00Z")),
+            Some(july)
+        );
+        assert_eq!(
+            Month::containing(instant("2025-06-30T15:59:59Z")),
+            Month::new(2025, 6).ok()
+        );
     }
 
     #[test]
@@ -180,7 +188,9 @@ mod tests {
     #[test]
     fn parses_and_prints_the_two_digit_month_form_only() {
         assert_eq!("2025-07".parse::<Month>().unwrap().to_string(), "2025-07");
-        for bad in ["2025-7", "2025-13", "2025-00", "25-07", "2025/07", "2025-07 ", "+025-07"] {
+        for bad in [
+            "2025-7", "2025-13", "2025-00", "25-07", "2025/07", "2025-07 ", "+025-07",
+        ] {
             assert!(bad.parse::<Month>().is_err(), "{bad}");
         }
     }

@@ -10,7 +10,11 @@ use crate::parameter::{ClassLimits, ParameterCode};
 /// The best class (I..V) whose limit the value meets, otherwise 劣V. Equal to a limit meets it, and since
 /// classes are tried from I upwards, a limit shared by several classes gives the best of them (COD 15 → I).
 /// TP is judged on the lake column for lakes. `None` for descriptive parameters (temperature, flow, …).
-pub fn classify(parameter: ParameterCode, value: &Decimal, water_body: WaterBody) -> Option<WaterClass> {
+pub fn classify(
+    parameter: ParameterCode,
+    value: &Decimal,
+    water_body: WaterBody,
+) -> Option<WaterClass> {
     let limits = parameter.limits(water_body)?;
     let meets = |class_index: usize| match &limits {
         ClassLimits::AtMost(limits) => *value <= limits[class_index],
@@ -21,7 +25,9 @@ pub fn classify(parameter: ParameterCode, value: &Decimal, water_body: WaterBody
         }
     };
     let met = (0..5).find(|&class_index| meets(class_index));
-    Some(met.map_or(WaterClass::WorseThanV, |class_index| WaterClass::ALL[class_index]))
+    Some(met.map_or(WaterClass::WorseThanV, |class_index| {
+        WaterClass::ALL[class_index]
+    }))
 }
 
 /// The worst class among the given statistics that have a class at all; `None` when none has.
@@ -37,7 +43,10 @@ pub fn worst_class<'a>(
 
 /// Section class by the single-factor method: the worst class among the participating parameters
 /// (`in_class`) that are present. TN and fecal coliform never participate. `None` without any of them.
-pub fn section_class(stats: &BTreeMap<ParameterCode, Decimal>, water_body: WaterBody) -> Option<WaterClass> {
+pub fn section_class(
+    stats: &BTreeMap<ParameterCode, Decimal>,
+    water_body: WaterBody,
+) -> Option<WaterClass> {
     worst_class(
         stats.iter().filter(|(parameter, _)| parameter.in_class()),
         water_body,
@@ -49,7 +58,11 @@ mod tests {
     use super::*;
 
     fn class_of(parameter: ParameterCode, text: &str) -> Option<WaterClass> {
-        classify(parameter, &Decimal::from_str_exact(text).unwrap(), WaterBody::River)
+        classify(
+            parameter,
+            &Decimal::from_str_exact(text).unwrap(),
+            WaterBody::River,
+        )
     }
 
     #[test]
@@ -57,7 +70,10 @@ mod tests {
         assert_eq!(class_of(ParameterCode::Cod, "15"), Some(WaterClass::I));
         assert_eq!(class_of(ParameterCode::Cod, "15.1"), Some(WaterClass::III));
         assert_eq!(class_of(ParameterCode::Cod, "40.0"), Some(WaterClass::V));
-        assert_eq!(class_of(ParameterCode::Cod, "40.1"), Some(WaterClass::WorseThanV));
+        assert_eq!(
+            class_of(ParameterCode::Cod, "40.1"),
+            Some(WaterClass::WorseThanV)
+        );
     }
 
     #[test]
@@ -65,28 +81,43 @@ mod tests {
         assert_eq!(class_of(ParameterCode::Do, "7.5"), Some(WaterClass::I));
         assert_eq!(class_of(ParameterCode::Do, "7.49"), Some(WaterClass::II));
         assert_eq!(class_of(ParameterCode::Do, "2.00"), Some(WaterClass::V));
-        assert_eq!(class_of(ParameterCode::Do, "1.99"), Some(WaterClass::WorseThanV));
+        assert_eq!(
+            class_of(ParameterCode::Do, "1.99"),
+            Some(WaterClass::WorseThanV)
+        );
     }
 
     #[test]
     fn ph_between_six_and_nine_inclusive_is_class_one_and_otherwise_worse_than_five() {
         assert_eq!(class_of(ParameterCode::Ph, "6"), Some(WaterClass::I));
         assert_eq!(class_of(ParameterCode::Ph, "9.00"), Some(WaterClass::I));
-        assert_eq!(class_of(ParameterCode::Ph, "9.01"), Some(WaterClass::WorseThanV));
-        assert_eq!(class_of(ParameterCode::Ph, "5.99"), Some(WaterClass::WorseThanV));
+        assert_eq!(
+            class_of(ParameterCode::Ph, "9.01"),
+            Some(WaterClass::WorseThanV)
+        );
+        assert_eq!(
+            class_of(ParameterCode::Ph, "5.99"),
+            Some(WaterClass::WorseThanV)
+        );
     }
 
     #[test]
     fn descriptive_parameters_have_no_class_but_total_nitrogen_has_its_own() {
         assert_eq!(class_of(ParameterCode::Flow, "12.5"), None);
         assert_eq!(class_of(ParameterCode::Temp, "20"), None);
-        assert_eq!(class_of(ParameterCode::Tn, "3.06"), Some(WaterClass::WorseThanV));
+        assert_eq!(
+            class_of(ParameterCode::Tn, "3.06"),
+            Some(WaterClass::WorseThanV)
+        );
     }
 
     #[test]
     fn total_nitrogen_and_fecal_coliform_never_decide_the_section_class() {
         let stats = BTreeMap::from([
-            (ParameterCode::Nh3n, Decimal::from_str_exact("0.12").unwrap()),
+            (
+                ParameterCode::Nh3n,
+                Decimal::from_str_exact("0.12").unwrap(),
+            ),
             (ParameterCode::Tn, Decimal::from_str_exact("9.00").unwrap()),
             (ParameterCode::FecalColiform, Decimal::from(99_999)),
             (ParameterCode::Temp, Decimal::from(30)),
@@ -96,7 +127,10 @@ mod tests {
 
     #[test]
     fn a_section_without_participating_parameters_has_no_class() {
-        let stats = BTreeMap::from([(ParameterCode::Tn, Decimal::ONE), (ParameterCode::Flow, Decimal::ONE)]);
+        let stats = BTreeMap::from([
+            (ParameterCode::Tn, Decimal::ONE),
+            (ParameterCode::Flow, Decimal::ONE),
+        ]);
         assert_eq!(section_class(&stats, WaterBody::River), None);
         assert_eq!(section_class(&BTreeMap::new(), WaterBody::Lake), None);
     }

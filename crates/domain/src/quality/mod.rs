@@ -119,8 +119,14 @@ mod tests {
             .iter()
             .map(|class| serde_json::to_string(class).unwrap())
             .collect();
-        assert_eq!(written, ["\"I\"", "\"II\"", "\"III\"", "\"IV\"", "\"V\"", "\"劣V\""]);
-        assert_eq!(serde_json::from_str::<WaterClass>("\"劣V\"").unwrap(), WaterClass::WorseThanV);
+        assert_eq!(
+            written,
+            ["\"I\"", "\"II\"", "\"III\"", "\"IV\"", "\"V\"", "\"劣V\""]
+        );
+        assert_eq!(
+            serde_json::from_str::<WaterClass>("\"劣V\"").unwrap(),
+            WaterClass::WorseThanV
+        );
         assert!(serde_json::from_str::<WaterClass>("\"VI\"").is_err());
         assert!(serde_json::from_str::<WaterClass>("\"ii\"").is_err());
     }
@@ -138,7 +144,10 @@ mod tests {
     #[test]
     fn water_bodies_serialise_in_lower_case() {
         assert_eq!(serde_json::to_string(&WaterBody::Lake).unwrap(), "\"lake\"");
-        assert_eq!(serde_json::from_str::<WaterBody>("\"river\"").unwrap(), WaterBody::River);
+        assert_eq!(
+            serde_json::from_str::<WaterBody>("\"river\"").unwrap(),
+            WaterBody::River
+        );
         assert!(serde_json::from_str::<WaterBody>("\"reservoir\"").is_err());
     }
 }

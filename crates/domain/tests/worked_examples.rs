@@ -1,0 +1,235 @@
+//! The worked examples of compensation.md §6, all at a river section with target class II unless said.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use basin_domain::quality::{classify, section_class};
+use basin_domain::statistics::section_statistics;
+use basin_domain::{WaterBody, WaterClass};
+use common::*;
+use serde_json::json;
+
+fn example_one_statistics() -> BTreeMap<basin_domain::ParameterCode, rust_decimal::Decimal> {
+    [
+        ("ph", "7.62"),
+        ("do", "5.41"),
+        ("codmn", "4.3"),
+        ("nh3n", "0.27"),
+        ("tp", "0.072"),
+        ("tn", "3.06"),
+    ]
+    .into_iter()
+    .map(|(code, text)| (parameter(code), decimal(text)))
+    .collect()
+}
+
+#[test]
+fn example_one_classifies_the_river_section_as_class_three() {
+    let stats = example_one_statistics();
+    let class = |code: &str| classify(parameter(code), &stats[&parameter(code)], WaterBody::River);
+    assert_eq!(class("ph"), Some(WaterClass::I));
+    assert_eq!(class("do"), Some(WaterClass::III));
+    assert_eq!(class("codmn"), Some(WaterClass::III));
+    assert_eq!(class("nh3n"), Some(WaterClass::II));
+    assert_eq!(class("tp"), Some(WaterClass::II));
+    assert_eq!(
+        section_class(&stats, WaterBody::River),
+        Some(WaterClass::III)
+    );
+}
+
+#[test]
+fn example_one_classifies_the_same_values_at_a_lake_as_class_four() {
+    let stats = example_one_statistics();
+    assert_eq!(
+        classify(parameter("tp"), &decimal("0.072"), WaterBody::Lake),
+        Some(WaterClass::IV)
+    );
+    assert_eq!(section_class(&stats, WaterBody::Lake), Some(WaterClass::IV));
+}
+
+#[test]
+fn example_two_rounds_monthly_means_half_to_even_to_the_published_decimals() {
+    let readings = vec![
+        reading(
+            1,
+            "2025-07-01T08:00:00+08:00",
+            &[("nh3n", "0.125"), ("tp", "0.0125"), ("codmn", "4.25")],
+        ),
+        reading(
+            2,
+            "2025-07-02T08:00:00+08:00",
+            &[("nh3n", "0.130"), ("tp", "0.0135"), ("codmn", "4.25")],
+        ),
+        reading(3, "2025-07-03T08:00:00+08:00", &[("nh3n", "0.140")]),
+        reading(4, "2025-07-04T08:00:00+08:00", &[("nh3n", "0.100")]),
+    ];
+    let statistics = section_statistics(&period("2025-07"), WaterBody::River, &readings).unwrap();
+    let stats = &statistics.months[0].stats;
+    assert_eq!(stats[&parameter("nh3n")].to_string(), "0.12");
+    assert_eq!(stats[&parameter("tp")].to_string(), "0.013");
+    assert_eq!(stats[&parameter("codmn")].to_string(), "4.2");
+}
+
+fn index_component(tiers: serde_json::Value) -> serde_json::Value {
+    json!({"kind": "index", "section": "main", "k0": "0.85",
+           "weights": {"codmn": "0.25", "nh3n": "0.25", "tp": "0.25", "tn": "0.25"},
+           "baseline": {"codmn": "2.5", "nh3n": "0.15", "tp": "0.03", "tn": "1.20"},
+           "tiers": tiers})
+}
+
+fn year_statistics(
+    codmn: &str,
+    nh3n: &str,
+    tp: &str,
+    tn: &str,
+) -> Vec<basin_domain::statistics::ReadingForStatistics> {
+    let months = months_of("2025");
+    let months: Vec<&str> = months.iter().map(String::as_str).collect();
+    monthly(
+        1,
+        &months,
+        &[("codmn", codmn), ("nh3n", nh3n), ("tp", tp), ("tn", tn)],
+    )
+}
+
+#[test]
+fn example_three_gives_an_index_of_0_8135_and_the_one_hundred_million_yuan_tier() {
+    let tiers = json!([{"max_p": "1", "amount_fen": 10000000000_i64}, {"max_p": null, "amount_fen": -10000000000_i64}]);
+    let evaluation = run(Case {
+        period: "2025",
+        min_valid_months: None,
+        components: json!([index_component(tiers)]),
+        readings: vec![("main", year_statistics("2.3", "0.14", "0.028", "1.25"))],
+    })
+    .unwrap();
+    assert_eq!(amount_fen(&evaluation), 10_000_000_000);
+    assert_eq!(explanation(&evaluation)["p"], "0.8135");
+    assert_eq!(explanation(&evaluation)["tier"], 0);
+    assert_eq!(evaluation.net_fen.as_i64(), 10_000_000_000);
+}
+
+#[test]
+fn example_three_with_worse_water_falls_to_the_unbounded_tier() {
+    let tiers = json!([{"max_p": "1", "amount_fen": 10000000000_i64}, {"max_p": null, "amount_fen": -10000000000_i64}]);
+    let evaluation = run(Case {
+        period: "2025",
+        min_valid_months: None,
+        components: json!([index_component(tiers)]),
+        readings: vec![("main", year_statistics("3.0", "0.20", "0.040", "1.50"))],
+    })
+    .unwrap();
+    assert_eq!(amount_fen(&evaluation), -10_000_000_000);
+    assert_eq!(explanation(&evaluation)["max_p"], serde_json::Value::Null);
+}
+
+fn class_steps(rate_better_fen: Option<i64>) -> serde_json::Value {
+    let mut component = json!({"kind": "class_steps", "section": "main", "parameters": ["cod", "nh3n", "tp"],
+                               "rate_worse_fen": 30000000});
+    if let Some(rate) = rate_better_fen {
+        component["rate_better_fen"] = json!(rate);
+    }
+    json!([component])
+}
+
+#[test]
+fn example_four_charges_four_class_steps_as_minus_one_hundred_twenty_ten_thousand_yuan() {
+    let evaluation = run(Case {
+        period: "2025-07",
+        min_valid_months: None,
+        components: class_steps(None),
+        readings: vec![(
+            "main",
+            monthly(
+                1,
+                &["2025-07"],
+                &[("cod", "21.0"), ("nh3n", "0.27"), ("tp", "0.25")],
+            ),
+        )],
+    })
+    .unwrap();
+    assert_eq!(amount_fen(&evaluation), -120_000_000);
+    let steps: Vec<i64> = explanation(&evaluation)["months"][0]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["steps"].as_i64().unwrap())
+        .collect();
+    assert_eq!(steps, [2, 0, 2]);
+}
+
+#[test]
+fn example_four_rewards_three_better_steps_with_the_better_rate() {
+    let evaluation = run(Case {
+        period: "2025-07",
+        min_valid_months: None,
+        components: class_steps(Some(5_000_000)),
+        readings: vec![(
+            "main",
+            monthly(
+                1,
+                &["2025-07"],
+                &[("cod", "14.0"), ("nh3n", "0.12"), ("tp", "0.02")],
+            ),
+        )],
+    })
+    .unwrap();
+    assert_eq!(amount_fen(&evaluation), 15_000_000);
+}
+
+#[test]
+fn example_five_pays_six_thousand_nine_hundred_sixty_yuan_for_the_volume_above_baseline() {
+    let evaluation = run(Case {
+        period: "2025-07",
+        min_valid_months: None,
+        components: json!([{"kind": "volume", "section": "main", "baseline_m3": "30000000",
+                            "rate_fen_per_10k_m3": "2000"}]),
+        readings: vec![("main", monthly(1, &["2025-07"], &[("flow", "12.500")]))],
+    })
+    .unwrap();
+    assert_eq!(explanation(&evaluation)["volume_m3"], "33480000.000");
+    assert_eq!(explanation(&evaluation)["months"][0]["seconds"], 2_678_400);
+    assert_eq!(amount_fen(&evaluation), 696_000);
+}
+
+fn reduction(cap_fen: Option<i64>) -> serde_json::Value {
+    let mut component = json!({"kind": "reduction", "section": "main", "parameter": "tn", "baseline": "4.50",
+                               "rate_fen_per_percent": "1000000"});
+    if let Some(cap) = cap_fen {
+        component["cap_fen"] = json!(cap);
+    }
+    json!([component])
+}
+
+fn tn_all_year(value: &str) -> Vec<basin_domain::statistics::ReadingForStatistics> {
+    let months = months_of("2025");
+    let months: Vec<&str> = months.iter().map(String::as_str).collect();
+    monthly(1, &months, &[("tn", value)])
+}
+
+#[test]
+fn example_six_rewards_an_8_89_percent_reduction_with_8_890_000_fen() {
+    let evaluation = run(Case {
+        period: "2025",
+        min_valid_months: None,
+        components: reduction(None),
+        readings: vec![("main", tn_all_year("4.10"))],
+    })
+    .unwrap();
+    assert_eq!(explanation(&evaluation)["r_percent"], "8.89");
+    assert_eq!(amount_fen(&evaluation), 8_890_000);
+}
+
+#[test]
+fn example_six_with_a_cap_of_5_000_000_fen_pays_the_cap() {
+    let evaluation = run(Case {
+        period: "2025",
+        min_valid_months: None,
+        components: reduction(Some(5_000_000)),
+        readings: vec![("main", tn_all_year("4.10"))],
+    })
+    .unwrap();
+    assert_eq!(amount_fen(&evaluation), 5_000_000);
+    assert_eq!(explanation(&evaluation)["capped"], true);
+}

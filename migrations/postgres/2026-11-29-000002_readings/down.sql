@@ -1,0 +1,2 @@
+DROP TABLE readings;
+DROP TABLE reading_batches;

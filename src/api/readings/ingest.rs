@@ -1,0 +1,130 @@
+//! `POST /v1/readings`: a station's batch, signed when the station has a key, all or nothing,
+//! idempotent on (station, batch_id).
+
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use sha2::{Digest, Sha256};
+
+use super::validate::{validate_batch, ReadingBatchRequest};
+use crate::api::auth::Caller;
+use crate::api::json::JsonBody;
+use crate::api::problem::{ApiError, FieldProblem, Problem};
+use crate::api::state::AppState;
+use crate::model::registry::Station;
+use crate::model::time::utc_text;
+use crate::store::readings::{self, BatchOutcome, BatchReceipt, NewBatch};
+use crate::store::registry;
+
+/// Longest `Signature` header examined (a base64 Ed25519 signature is 88 characters).
+const SIGNATURE_HEADER_BYTES_MAX: usize = 256;
+
+/// Post a batch of readings (the station itself, or admin).
+#[utoipa::path(tag = "readings", request_body = ReadingBatchRequest, security(("bearer" = [])),
+    params(("Signature" = Option<String>, Header, description = "base64 Ed25519 signature over `basin-ledger/readings/v1\\n<hex SHA-256 of the body>\\n`; required for stations with a key")),
+    responses(
+        (status = 201, description = "stored", body = BatchReceipt),
+        (status = 200, description = "the same batch again: the original receipt", body = BatchReceipt),
+        (status = "4XX", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/readings")]
+pub async fn post_readings(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    body: JsonBody<ReadingBatchRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if !caller.0.is_admin() && !caller.0.is_station(&body.value.station) {
+        return Err(ApiError::Forbidden(format!(
+            "only station {} itself (or an admin) may post its readings",
+            body.value.station
+        )));
+    }
+    let signature = signature_header(&request)?;
+    let station_code = body.value.station.clone();
+    let station = state
+        .run(move |connection| Ok(registry::find_station(connection, &station_code)?))
+        .await?
+        .ok_or_else(|| ApiError::invalid_field("/station", "unknown station"))?;
+    let body_sha256 = hex::encode(Sha256::digest(&body.bytes));
+    check_signature(&station, signature.as_deref(), &body_sha256)?;
+    let now = chrono::Utc::now();
+    let new_readings = validate_batch(&body.value, &station.section, now)?;
+    let bytes = body.bytes.to_vec();
+    let batch_id = body.value.batch_id.clone();
+    let outcome = state
+        .write(move |connection, log| {
+            readings::ingest_batch(
+                connection,
+                log,
+                NewBatch {
+                    station: &station.code,
+                    batch_id: &batch_id,
+                    body: &bytes,
+                    body_sha256: &body_sha256,
+                    signature: signature.as_deref(),
+                    received_at: &utc_text(now),
+                    readings: new_readings,
+                },
+            )
+        })
+        .await?;
+    Ok(match outcome {
+        BatchOutcome::Created(receipt) => HttpResponse::Created().json(receipt),
+        BatchOutcome::Replayed(receipt) => HttpResponse::Ok().json(receipt),
+    })
+}
+
+fn signature_header(request: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = request.headers().get("Signature") else {
+        return Ok(None);
+    };
+    let invalid = || {
+        ApiError::invalid(vec![FieldProblem::header(
+            "Signature",
+            "must be a base64 Ed25519 signature",
+        )])
+    };
+    if value.len() > SIGNATURE_HEADER_BYTES_MAX {
+        return Err(invalid());
+    }
+    value
+        .to_str()
+        .map(|text| Some(text.trim().to_owned()))
+        .map_err(|_| invalid())
+}
+
+/// A station registered with a key must sign every batch, whoever posts it.
+fn check_signature(
+    station: &Station,
+    signature: Option<&str>,
+    body_sha256: &str,
+) -> Result<(), ApiError> {
+    let Some(public_key) = &station.public_key else {
+        return Ok(());
+    };
+    let Some(signature) = signature else {
+        return Err(ApiError::Unauthorized {
+            detail: format!(
+                "station {} signs its batches: the Signature header is required",
+                station.code
+            ),
+            problem: FieldProblem::header("Signature", "required for this station"),
+        });
+    };
+    let key = crate::api::checks::parse_public_key(public_key).map_err(|message| {
+        ApiError::internal(crate::store::StoreError::Corrupt(format!(
+            "station key: {message}"
+        )))
+    })?;
+    let message = basin_audit::messages::readings_message(body_sha256).map_err(|error| {
+        ApiError::internal(crate::store::StoreError::Corrupt(error.to_string()))
+    })?;
+    basin_audit::messages::verify_signature(&message, &key, signature).map_err(|_| {
+        ApiError::invalid(vec![FieldProblem::header(
+            "Signature",
+            format!(
+                "does not verify with the key of station {} over this body",
+                station.code
+            ),
+        )])
+    })
+}
