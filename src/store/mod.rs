@@ -22,10 +22,15 @@ use diesel::Connection;
 /// serialises all writers (also across processes on one PostgreSQL) and, on SQLite, takes the
 /// write lock before anything is read, so the transaction can never fail to upgrade later.
 /// Everything `work` changes and every log entry it appends commit together or not at all.
-pub fn write_transaction<T>(
+/// The error type is the caller's (a layer above may add its own cases, such as settlements'
+/// evaluation errors), as long as store errors convert into it.
+pub fn write_transaction<T, E>(
     connection: &mut AnyConnection,
-    work: impl FnOnce(&mut AnyConnection, &mut LogWriter) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
+    work: impl FnOnce(&mut AnyConnection, &mut LogWriter) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<StoreError> + From<diesel::result::Error>,
+{
     connection.transaction(|connection| {
         let mut writer = LogWriter::lock_head(connection)?;
         let result = work(connection, &mut writer)?;
