@@ -9,5 +9,6 @@ pub mod cli;
 pub mod import;
 pub mod model;
 pub mod server;
+pub mod settlement;
 pub mod store;
 pub mod tokens;
