@@ -2,6 +2,9 @@
 
 use clap::{Parser, Subcommand};
 
+use std::path::PathBuf;
+
+use crate::ledger_key::{LEDGER_KEY_FILE_DEFAULT, LOG_ORIGIN_DEFAULT};
 use crate::model::access::Role;
 use crate::store::DATABASE_URL_DEFAULT;
 
@@ -31,6 +34,12 @@ pub enum Command {
         /// Address and port to listen on.
         #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
         bind: String,
+        /// The ledger's private key (created with mode 0600 on first start if missing).
+        #[arg(long, env = "LEDGER_KEY_FILE", default_value = LEDGER_KEY_FILE_DEFAULT)]
+        ledger_key_file: PathBuf,
+        /// The log origin, which is also the ledger key's name.
+        #[arg(long, env = "LOG_ORIGIN", default_value = LOG_ORIGIN_DEFAULT)]
+        log_origin: String,
     },
     /// Apply pending database migrations and exit.
     Migrate,

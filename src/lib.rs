@@ -7,6 +7,7 @@
 pub mod api;
 pub mod cli;
 pub mod import;
+pub mod ledger_key;
 pub mod model;
 pub mod server;
 pub mod settlement;

@@ -31,8 +31,16 @@ fn init_logging() {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let database_url = DatabaseUrl::parse(&cli.database_url)?;
     match cli.command {
-        Command::Serve { bind } => actix_web::rt::System::new()
-            .block_on(server::serve(ServeOptions { database_url, bind })),
+        Command::Serve {
+            bind,
+            ledger_key_file,
+            log_origin,
+        } => actix_web::rt::System::new().block_on(server::serve(ServeOptions {
+            database_url,
+            bind,
+            ledger_key_file,
+            log_origin,
+        })),
         Command::Migrate => {
             server::open_database(&database_url)?;
             println!("database is up to date");

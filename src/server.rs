@@ -1,10 +1,12 @@
 //! Starting the service: database, migrations, the bootstrap token, then HTTP until a signal.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use actix_web::{web, HttpServer};
 
 use crate::api::{build_app, state::AppState};
+use crate::ledger_key::LedgerKey;
 use crate::store::{self, DatabaseUrl};
 use crate::tokens;
 
@@ -14,6 +16,8 @@ const SHUTDOWN_GRACE_SECONDS: u64 = 30;
 pub struct ServeOptions {
     pub database_url: DatabaseUrl,
     pub bind: String,
+    pub ledger_key_file: PathBuf,
+    pub log_origin: String,
 }
 
 /// Opens the database and brings its schema up to date.
@@ -41,7 +45,17 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
             stdout.flush()?;
         }
     }
-    let state = web::Data::new(AppState::new(pool, options.database_url.backend_name()));
+    let ledger_key = LedgerKey::load_or_create(&options.ledger_key_file, &options.log_origin)?;
+    tracing::info!(
+        origin = ledger_key.origin(),
+        key_id = ledger_key.key_id(),
+        "ledger key ready"
+    );
+    let state = web::Data::new(AppState::new(
+        pool,
+        options.database_url.backend_name(),
+        ledger_key,
+    ));
     tracing::info!(bind = %options.bind, database = ?options.database_url, "basin-ledger listening");
     HttpServer::new(move || build_app(state.clone()))
         .bind(&options.bind)?

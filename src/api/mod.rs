@@ -1,5 +1,6 @@
 //! HTTP layer (actix-web): startup, auth extractor, problem+json errors, one module per resource.
 
+pub mod agreements;
 pub mod auth;
 pub mod checks;
 pub mod health;
@@ -10,6 +11,7 @@ pub mod pagination;
 pub mod problem;
 pub mod readings;
 mod registry;
+pub mod settlements;
 pub mod state;
 
 use actix_web::body::MessageBody;
@@ -32,7 +34,9 @@ fn services(config: &mut ServiceConfig) {
         .service(
             scope::scope("/v1")
                 .configure(registry::configure)
-                .configure(readings::configure),
+                .configure(readings::configure)
+                .configure(agreements::configure)
+                .configure(settlements::configure),
         );
 }
 

@@ -1,24 +1,31 @@
-//! What every handler shares: the database pool and the metrics. Blocking diesel work runs on
-//! actix's blocking threads through `run` and `write`, never on the async executor threads.
+//! What every handler shares: the database pool, the ledger key and the metrics. Blocking diesel
+//! work runs on actix's blocking threads through `run` and `write`, never on the async executor
+//! threads.
+
+use std::sync::Arc;
 
 use actix_web::web;
 
 use super::metrics::Metrics;
 use super::problem::ApiError;
+use crate::ledger_key::LedgerKey;
 use crate::store::{self, AnyConnection, LogWriter, Pool, StoreError};
 
 pub struct AppState {
     pub pool: Pool,
     pub metrics: Metrics,
     pub backend: &'static str,
+    /// Signs settlements; shared into blocking closures, hence the `Arc`.
+    pub ledger_key: Arc<LedgerKey>,
 }
 
 impl AppState {
-    pub fn new(pool: Pool, backend: &'static str) -> Self {
+    pub fn new(pool: Pool, backend: &'static str, ledger_key: LedgerKey) -> Self {
         Self {
             pool,
             metrics: Metrics::new(),
             backend,
+            ledger_key: Arc::new(ledger_key),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Storage: diesel over SQLite or PostgreSQL. Transactions live here; every write
 //! transaction appends its audit-log entries before it commits.
 
+pub mod agreements;
 pub mod connection;
 pub mod database_url;
 pub mod error;
@@ -9,6 +10,9 @@ pub mod page;
 pub mod readings;
 pub mod registry;
 pub mod schema;
+pub mod settlement_lifecycle;
+pub mod settlement_queries;
+pub mod settlements;
 pub mod tokens;
 
 pub use connection::{open_pool, run_migrations, AnyConnection, Pool, PooledConnection};

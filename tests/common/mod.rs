@@ -2,6 +2,7 @@
 //! schema when `DATABASE_URL` points at PostgreSQL) and the app in-process.
 #![allow(dead_code)]
 
+pub mod agreements;
 pub mod server_process;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,6 +13,7 @@ use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use actix_web::web;
 use basin_ledger::api::{build_app, state::AppState};
+use basin_ledger::ledger_key::{LedgerKey, LOG_ORIGIN_DEFAULT};
 use basin_ledger::model::access::Role;
 use basin_ledger::server::open_database;
 use basin_ledger::store::{DatabaseUrl, Pool};
@@ -133,6 +135,8 @@ pub struct TestApp<S> {
     pub pool: Pool,
     pub admin_token: String,
     pub database: TestDatabase,
+    /// The public half of the in-memory ledger key that signs this app's settlements.
+    pub ledger_public_key: ed25519_dalek::VerifyingKey,
 }
 
 pub async fn spawn_app() -> TestApp<
@@ -156,13 +160,17 @@ pub async fn spawn_app() -> TestApp<
         .expect("admin token")
     };
     let backend = database.url.backend_name();
-    let state = web::Data::new(AppState::new(pool.clone(), backend));
+    // In memory: only the binary's own tests exercise the key file.
+    let ledger_key = LedgerKey::generate(LOG_ORIGIN_DEFAULT).expect("ledger key");
+    let ledger_public_key = ledger_key.public_key();
+    let state = web::Data::new(AppState::new(pool.clone(), backend, ledger_key));
     let service = test::init_service(build_app(state)).await;
     TestApp {
         service,
         pool,
         admin_token,
         database,
+        ledger_public_key,
     }
 }
 
