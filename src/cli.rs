@@ -40,6 +40,10 @@ pub enum Command {
         /// The log origin, which is also the ledger key's name.
         #[arg(long, env = "LOG_ORIGIN", default_value = LOG_ORIGIN_DEFAULT)]
         log_origin: String,
+        /// Load the real-data demo first (Miyun/Chaobai and Guanting/Yongding registry, CNEMC
+        /// readings 2020-05..2021-04, two example agreements, monthly settlements). Idempotent.
+        #[arg(long)]
+        demo: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate,

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod demo;
 pub mod import;
 pub mod ledger_key;
 pub mod model;

@@ -35,11 +35,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             ledger_key_file,
             log_origin,
+            demo,
         } => actix_web::rt::System::new().block_on(server::serve(ServeOptions {
             database_url,
             bind,
             ledger_key_file,
             log_origin,
+            demo,
         })),
         Command::Migrate => {
             server::open_database(&database_url)?;

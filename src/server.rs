@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use actix_web::{web, HttpServer};
 
 use crate::api::{build_app, state::AppState};
+use crate::demo;
 use crate::ledger_key::LedgerKey;
 use crate::store::{self, DatabaseUrl};
 use crate::tokens;
@@ -18,6 +19,8 @@ pub struct ServeOptions {
     pub bind: String,
     pub ledger_key_file: PathBuf,
     pub log_origin: String,
+    /// Load the demo data before serving.
+    pub demo: bool,
 }
 
 /// Opens the database and brings its schema up to date.
@@ -51,6 +54,13 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         key_id = ledger_key.key_id(),
         "ledger key ready"
     );
+    if options.demo {
+        let mut connection = pool.get()?;
+        let summary = demo::setup(&mut connection, &ledger_key, chrono::Utc::now())?;
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{}", summary.report(&options.bind))?;
+        stdout.flush()?;
+    }
     let state = web::Data::new(AppState::new(
         pool,
         options.database_url.backend_name(),
