@@ -1,8 +1,12 @@
-//! The command line: `serve`, `migrate`, `token create`, `openapi`.
+//! The command line: `serve`, `migrate`, `token create`, `keygen`, `sign`, `openapi`.
+
+mod keys;
+
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use std::path::PathBuf;
+pub use keys::{keygen, sign, GeneratedKey, KeyCommandError};
 
 use crate::ledger_key::{LEDGER_KEY_FILE_DEFAULT, LOG_ORIGIN_DEFAULT};
 use crate::model::access::Role;
@@ -34,14 +38,21 @@ pub enum Command {
         /// Address and port to listen on.
         #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
         bind: String,
-        /// The ledger's private key (created with mode 0600 on first start if missing).
+        /// Requests per second each access token may sustain (over it: 429 with Retry-After).
+        #[arg(long, env = "RATE_LIMIT_PER_SECOND", default_value_t = 200)]
+        rate_limit_per_second: u64,
+        /// Requests a token may send in a burst above the sustained rate.
+        #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 400)]
+        rate_limit_burst: u64,
+        /// The ledger's private key file (created with mode 0600 on first start; refused if
+        /// group or others may read it, or if its key name is not the log origin).
         #[arg(long, env = "LEDGER_KEY_FILE", default_value = LEDGER_KEY_FILE_DEFAULT)]
         ledger_key_file: PathBuf,
-        /// The log origin, which is also the ledger key's name.
+        /// The log's origin: the first line of every checkpoint and the ledger key's name.
         #[arg(long, env = "LOG_ORIGIN", default_value = LOG_ORIGIN_DEFAULT)]
         log_origin: String,
         /// Load the real-data demo first (Miyun/Chaobai and Guanting/Yongding registry, CNEMC
-        /// readings 2020-05..2021-04, two example agreements, monthly settlements). Idempotent.
+        /// readings 2020-05..2021-04, example agreements, their settlements). Idempotent.
         #[arg(long)]
         demo: bool,
     },
@@ -52,8 +63,58 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Create an Ed25519 key file (PRIVATE+KEY+<name>+<key id>+<key>, mode 0600) and print its
+    /// public key and key id. Refuses to overwrite an existing file.
+    Keygen {
+        /// The key's name: a jurisdiction code (bureau key), a station code, or the log origin.
+        #[arg(long)]
+        name: String,
+        /// The file to create.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sign a digest with a key file and print the base64 signature.
+    Sign {
+        /// A key file written by `keygen`.
+        #[arg(long)]
+        key: PathBuf,
+        /// What the signature is for: settlement (the ledger issuing), ack (a party
+        /// acknowledging a settlement) or readings (a station's batch).
+        #[arg(long, value_parser = ["settlement", "ack", "readings"])]
+        context: String,
+        /// The digest signed over: 64 lowercase hex digits (document_sha256, or SHA-256 of
+        /// the readings request body).
+        #[arg(long)]
+        hash: String,
+    },
     /// Print the OpenAPI document (the same one the server serves at /openapi.json).
     Openapi,
+    /// Import published monitoring data.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A CSV or JSON day file of the national surface-water monitoring system (国家地表水水质自动监测).
+    ///
+    /// Each station's rows become one reading batch (batch id cnemc-<file hash>), so importing
+    /// the same file again creates nothing. Prints a JSON summary with line-numbered rejects.
+    Cnemc {
+        /// The published file (17-column CSV, its extended variants, or a raw JSON day file).
+        file: std::path::PathBuf,
+        /// CSV with header `province,name,station` mapping published stations to station codes.
+        #[arg(long)]
+        map: std::path::PathBuf,
+        /// The year of rows whose file has no date column (times are published without a year).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Revise stored readings that a re-publication changed, instead of reporting conflicts.
+        #[arg(long)]
+        revise: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

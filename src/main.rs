@@ -1,6 +1,8 @@
 use std::process::ExitCode;
 
-use basin_ledger::cli::{Cli, Command, TokenCommand};
+use basin_ledger::api::rate_limit::RateLimit;
+use basin_ledger::cli::{self, Cli, Command, ImportCommand, TokenCommand};
+use basin_ledger::import::cnemc::ImportOptions;
 use basin_ledger::server::{self, ServeOptions};
 use basin_ledger::store::DatabaseUrl;
 use basin_ledger::{api, tokens};
@@ -29,22 +31,33 @@ fn init_logging() {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let database_url = DatabaseUrl::parse(&cli.database_url)?;
+    // Parsed only by the commands that use a database, so that `keygen` and `sign` work
+    // whatever DATABASE_URL says.
+    let database_url = || DatabaseUrl::parse(&cli.database_url);
     match cli.command {
         Command::Serve {
             bind,
+            rate_limit_per_second,
+            rate_limit_burst,
             ledger_key_file,
             log_origin,
             demo,
-        } => actix_web::rt::System::new().block_on(server::serve(ServeOptions {
-            database_url,
-            bind,
-            ledger_key_file,
-            log_origin,
-            demo,
-        })),
+        } => {
+            let rate_limit = RateLimit {
+                requests_per_second: rate_limit_per_second,
+                burst_requests: rate_limit_burst,
+            };
+            actix_web::rt::System::new().block_on(server::serve(ServeOptions {
+                database_url: database_url()?,
+                bind,
+                rate_limit,
+                ledger_key_file,
+                log_origin,
+                demo,
+            }))
+        }
         Command::Migrate => {
-            server::open_database(&database_url)?;
+            server::open_database(&database_url()?)?;
             println!("database is up to date");
             Ok(())
         }
@@ -56,7 +69,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     label,
                 },
         } => {
-            let pool = server::open_database(&database_url)?;
+            let pool = server::open_database(&database_url()?)?;
             let mut connection = pool.get()?;
             let secret = tokens::create_token(
                 &mut connection,
@@ -68,9 +81,71 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{secret}");
             Ok(())
         }
+        Command::Import {
+            command:
+                ImportCommand::Cnemc {
+                    file,
+                    map,
+                    year,
+                    revise,
+                },
+        } => import_cnemc(
+            &database_url()?,
+            &file,
+            &map,
+            ImportOptions { year, revise },
+        ),
+        Command::Keygen { name, out } => {
+            print!("{}", cli::keygen(&name, &out)?.to_text());
+            Ok(())
+        }
+        Command::Sign { key, context, hash } => {
+            println!("{}", cli::sign(&key, &context, &hash)?);
+            Ok(())
+        }
         Command::Openapi => {
             println!("{}", api::openapi_document().to_pretty_json()?);
             Ok(())
         }
     }
+}
+
+fn import_cnemc(
+    database_url: &DatabaseUrl,
+    file: &std::path::Path,
+    map: &std::path::Path,
+    options: ImportOptions,
+) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let file_bytes =
+        std::fs::read(file).map_err(|error| anyhow::anyhow!("{}: {error}", file.display()))?;
+    let map_bytes =
+        std::fs::read(map).map_err(|error| anyhow::anyhow!("{}: {error}", map.display()))?;
+    let pool = server::open_database(database_url)?;
+    let mut connection = pool.get()?;
+    // A progress bar only for people at a terminal; scripts get the summary alone.
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_message("stations imported");
+        bar
+    });
+    let mut progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let summary = basin_ledger::import::cnemc::import_cnemc(
+        &mut connection,
+        &file_bytes,
+        &map_bytes,
+        &options,
+        chrono::Utc::now(),
+        &mut progress,
+    )?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    println!("{}", serde_json::to_string_pretty(&summary)?);
+    Ok(())
 }

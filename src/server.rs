@@ -1,25 +1,33 @@
-//! Starting the service: database, migrations, the bootstrap token, then HTTP until a signal.
+//! Starting the service: the ledger key, database, migrations, the bootstrap token, then HTTP
+//! until a signal.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use actix_web::{web, HttpServer};
 
+use crate::api::rate_limit::RateLimit;
 use crate::api::{build_app, state::AppState};
 use crate::demo;
-use crate::ledger_key::LedgerKey;
-use crate::store::{self, DatabaseUrl};
+use crate::ledger_key::{KeySource, LedgerKey};
+use crate::model::time::utc_text;
+use crate::store::{self, ledger_keys, DatabaseUrl};
 use crate::tokens;
 
 /// How long in-flight requests may finish after SIGTERM/SIGINT.
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;
+/// How long a client may take to send its request head.
+const CLIENT_REQUEST_TIMEOUT_SECONDS: u64 = 10;
+/// How long an idle keep-alive connection is kept.
+const KEEP_ALIVE_SECONDS: u64 = 30;
 
 pub struct ServeOptions {
     pub database_url: DatabaseUrl,
     pub bind: String,
+    pub rate_limit: RateLimit,
     pub ledger_key_file: PathBuf,
     pub log_origin: String,
-    /// Load the demo data before serving.
+    /// Load the demo data (idempotently) before serving.
     pub demo: bool,
 }
 
@@ -34,8 +42,50 @@ pub fn open_database(url: &DatabaseUrl) -> anyhow::Result<store::Pool> {
     Ok(pool)
 }
 
+/// Records the ledger key in the database, refusing one that differs from the key the
+/// database's log is already signed with.
+pub fn register_ledger_key(pool: &store::Pool, key: &LedgerKey) -> anyhow::Result<()> {
+    let mut connection = pool.get()?;
+    ledger_keys::register(&mut connection, key, &utc_text(chrono::Utc::now()))?;
+    Ok(())
+}
+
+/// Creates the ledger key file on a database that has no ledger key yet. A missing file on a
+/// database already signed by a key is refused instead: a new key could not sign for that
+/// log, and a stray new key file would only mislead the next start.
+fn create_ledger_key(options: &ServeOptions, pool: &store::Pool) -> anyhow::Result<LedgerKey> {
+    let path = &options.ledger_key_file;
+    if let Some(active) = ledger_keys::active(&mut *pool.get()?)? {
+        anyhow::bail!(
+            "ledger key file {} does not exist, but this database's log is signed by key {} of \
+             origin {:?}; restore that key file (a new key cannot sign for this log)",
+            path.display(),
+            active.key_id,
+            active.origin
+        );
+    }
+    let (key, source) = LedgerKey::load_or_create(path, &options.log_origin)?;
+    if source == KeySource::Created {
+        tracing::info!(
+            path = %path.display(),
+            key_id = key.key_id(),
+            "created a new ledger key (mode 0600); back it up"
+        );
+    }
+    Ok(key)
+}
+
 pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    // An existing key file is checked first, so a refused key stops the start before the
+    // database is touched.
+    let existing_key = LedgerKey::load(&options.ledger_key_file, &options.log_origin)?;
     let pool = open_database(&options.database_url)?;
+    let ledger_key = match existing_key {
+        Some(key) => key,
+        None => create_ledger_key(&options, &pool)?,
+    };
+    // Before the bootstrap token, so a key the database refuses stops the start first.
+    register_ledger_key(&pool, &ledger_key)?;
     {
         let mut connection = pool.get()?;
         if let Some(secret) = tokens::bootstrap_admin_token(&mut connection, chrono::Utc::now())? {
@@ -48,12 +98,6 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
             stdout.flush()?;
         }
     }
-    let ledger_key = LedgerKey::load_or_create(&options.ledger_key_file, &options.log_origin)?;
-    tracing::info!(
-        origin = ledger_key.origin(),
-        key_id = ledger_key.key_id(),
-        "ledger key ready"
-    );
     if options.demo {
         let mut connection = pool.get()?;
         let summary = demo::setup(&mut connection, &ledger_key, chrono::Utc::now())?;
@@ -61,15 +105,19 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         writeln!(stdout, "{}", summary.report(&options.bind))?;
         stdout.flush()?;
     }
-    let state = web::Data::new(AppState::new(
-        pool,
-        options.database_url.backend_name(),
-        ledger_key,
-    ));
-    tracing::info!(bind = %options.bind, database = ?options.database_url, "basin-ledger listening");
+    let state = web::Data::new(
+        AppState::new(pool, options.database_url.backend_name(), ledger_key)
+            .with_rate_limit(options.rate_limit),
+    );
+    tracing::info!(bind = %options.bind, database = ?options.database_url, origin = %options.log_origin, "basin-ledger listening");
     HttpServer::new(move || build_app(state.clone()))
         .bind(&options.bind)?
         .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+        // A client that trickles its request head is cut off instead of holding a worker.
+        .client_request_timeout(std::time::Duration::from_secs(
+            CLIENT_REQUEST_TIMEOUT_SECONDS,
+        ))
+        .keep_alive(std::time::Duration::from_secs(KEEP_ALIVE_SECONDS))
         .run()
         .await?;
     tracing::info!("basin-ledger stopped");

@@ -153,7 +153,6 @@ async fn every_validation_rule_names_its_pointer_and_stores_nothing() {
     ];
     for (case, pointer) in cases {
         let text = serde_json::to_string(&batch("b1", json!([case]))).unwrap();
-        let text = text.replace("\"tp\":-0.01", "\"tp\":-0.01");
         let reply = app
             .post_raw("/v1/readings", Some(&app.admin_token.clone()), text)
             .await;
@@ -181,9 +180,11 @@ async fn every_validation_rule_names_its_pointer_and_stores_nothing() {
     let too_many: Vec<Value> = (0..5001)
         .map(|minute| {
             reading(
-                &format!("2025-07-01T00:00:00Z").replace(
-                    "00:00:00",
-                    &format!("{:02}:{:02}:00", minute / 60 % 24, minute % 60),
+                &format!(
+                    "2025-07-{:02}T{:02}:{:02}:00Z",
+                    1 + minute / 1440,
+                    minute / 60 % 24,
+                    minute % 60
                 ),
                 json!({"tp": 0.1}),
             )

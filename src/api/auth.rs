@@ -50,6 +50,12 @@ impl FromRequest for Caller {
                 .filter(|secret| !secret.is_empty())
                 .ok_or_else(|| unauthorized("the Authorization header must be 'Bearer <token>'"))?;
             let digest = token_sha256(secret);
+            state
+                .rate_limiter
+                .check(&digest, std::time::Instant::now())
+                .map_err(|retry_after_seconds| ApiError::TooManyRequests {
+                    retry_after_seconds,
+                })?;
             let principal = state
                 .run(move |connection| {
                     tokens::find_principal(connection, &digest).map_err(ApiError::from)

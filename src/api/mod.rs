@@ -4,11 +4,14 @@ pub mod agreements;
 pub mod auth;
 pub mod checks;
 pub mod health;
+mod imports;
 pub mod json;
+mod log;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
+pub mod rate_limit;
 pub mod readings;
 mod registry;
 pub mod settlements;
@@ -35,6 +38,8 @@ fn services(config: &mut ServiceConfig) {
             scope::scope("/v1")
                 .configure(registry::configure)
                 .configure(readings::configure)
+                .configure(imports::configure)
+                .configure(log::configure)
                 .configure(agreements::configure)
                 .configure(settlements::configure),
         );

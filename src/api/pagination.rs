@@ -30,17 +30,21 @@ pub struct ListResponse<T> {
 }
 
 pub fn parse_limit(limit: Option<&str>) -> Result<u32, ApiError> {
-    match limit {
-        None => Ok(PAGE_ITEMS_DEFAULT),
-        Some(text) => match text.parse::<u64>() {
-            Ok(0) | Err(_) => Err(ApiError::invalid_parameter(
-                "limit",
-                "must be a whole number from 1 to 1000",
-            )),
-            Ok(value) => {
-                Ok(u32::try_from(value.min(u64::from(PAGE_ITEMS_MAX))).unwrap_or(PAGE_ITEMS_MAX))
-            }
-        },
+    let Some(text) = limit else {
+        return Ok(PAGE_ITEMS_DEFAULT);
+    };
+    let invalid = || ApiError::invalid_parameter("limit", "must be a whole number from 1 to 1000");
+    if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(invalid());
+    }
+    // Any larger whole number, however long, is clamped rather than refused.
+    match text.parse::<u64>() {
+        Ok(0) => Err(invalid()),
+        Ok(value) => {
+            Ok(u32::try_from(value.min(u64::from(PAGE_ITEMS_MAX))).unwrap_or(PAGE_ITEMS_MAX))
+        }
+        Err(_) if text.bytes().any(|byte| byte != b'0') => Ok(PAGE_ITEMS_MAX),
+        Err(_) => Err(invalid()),
     }
 }
 

@@ -1,6 +1,6 @@
-//! What every handler shares: the database pool, the ledger key and the metrics. Blocking diesel
-//! work runs on actix's blocking threads through `run` and `write`, never on the async executor
-//! threads.
+//! What every handler shares: the database pool, the ledger key and the metrics. Blocking
+//! diesel work runs on actix's blocking threads through `run` and `write`, never on the async
+//! executor threads.
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use actix_web::web;
 
 use super::metrics::Metrics;
 use super::problem::ApiError;
+use super::rate_limit::{RateLimit, RateLimiter};
 use crate::ledger_key::LedgerKey;
 use crate::store::{self, AnyConnection, LogWriter, Pool, StoreError};
 
@@ -15,7 +16,8 @@ pub struct AppState {
     pub pool: Pool,
     pub metrics: Metrics,
     pub backend: &'static str,
-    /// Signs settlements; shared into blocking closures, hence the `Arc`.
+    pub rate_limiter: RateLimiter,
+    /// Signs checkpoints (and settlements); shared into blocking closures, hence the `Arc`.
     pub ledger_key: Arc<LedgerKey>,
 }
 
@@ -25,8 +27,15 @@ impl AppState {
             pool,
             metrics: Metrics::new(),
             backend,
+            rate_limiter: RateLimiter::new(RateLimit::DEFAULT),
             ledger_key: Arc::new(ledger_key),
         }
+    }
+
+    /// Replaces the default per-token rate limit (configuration, tests).
+    pub fn with_rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limiter = RateLimiter::new(limit);
+        self
     }
 
     /// Runs read-only (or self-contained) database work on a blocking thread.

@@ -170,7 +170,7 @@ fn settle(
         period,
         supersedes: None,
     };
-    let issued = store::write_transaction(connection, |connection, log| {
+    let issued = store::write_transaction_as(connection, |connection, log| {
         issue(connection, log, ledger_key, &request, now)
     });
     match issued {

@@ -87,7 +87,12 @@ pub fn import_cnemc(
         rows_without_time: parsed.down_rows.len(),
         ..ImportSummary::default()
     };
-    summary.rejected_lines.extend(parsed.rejects.iter().map(|reject| LineProblem { line: reject.line, reason: reject.reason.clone() }));
+    summary
+        .rejected_lines
+        .extend(parsed.rejects.iter().map(|reject| LineProblem {
+            line: reject.line,
+            reason: reject.reason.clone(),
+        }));
     let mut by_station: BTreeMap<String, Vec<Candidate>> = BTreeMap::new();
     let mut station_sections: HashMap<String, Option<String>> = HashMap::new();
     for row in &parsed.rows {
@@ -96,13 +101,28 @@ pub fn import_cnemc(
         }
         match candidate(connection, &map, &mut station_sections, row, now)? {
             Ok((station, candidate)) => by_station.entry(station).or_default().push(candidate),
-            Err(reason) => summary.rejected_lines.push(LineProblem { line: row.line, reason }),
+            Err(reason) => summary.rejected_lines.push(LineProblem {
+                line: row.line,
+                reason,
+            }),
         }
     }
     let total = by_station.len();
     for (done, (station, candidates)) in by_station.into_iter().enumerate() {
-        let section = station_sections.get(&station).cloned().flatten().unwrap_or_default();
-        import_station(connection, &station, &section, candidates, options, now, &mut summary)?;
+        let section = station_sections
+            .get(&station)
+            .cloned()
+            .flatten()
+            .unwrap_or_default();
+        import_station(
+            connection,
+            &station,
+            &section,
+            candidates,
+            options,
+            now,
+            &mut summary,
+        )?;
         progress(done + 1, total);
     }
     summary.rejected_lines.sort_by_key(|problem| problem.line);
@@ -120,23 +140,35 @@ fn candidate(
     now: DateTime<Utc>,
 ) -> Result<Result<(String, Candidate), String>, StoreError> {
     let Some(station) = map.lookup(&row.province, &row.name) else {
-        return Ok(Err(format!("no station is mapped for {} {}", row.province, row.published_name)));
+        return Ok(Err(format!(
+            "no station is mapped for {} {}",
+            row.province, row.published_name
+        )));
     };
     if !station_sections.contains_key(station) {
         let section = registry::find_station(connection, station)?.map(|found| found.section);
         station_sections.insert(station.to_owned(), section);
     }
     if station_sections.get(station).is_none_or(Option::is_none) {
-        return Ok(Err(format!("station {station} (mapped from {}) is not registered", row.published_name)));
+        return Ok(Err(format!(
+            "station {station} (mapped from {}) is not registered",
+            row.published_name
+        )));
     }
     if row.sampled_at > now + Duration::minutes(10) {
-        return Ok(Err(format!("sampled at {} which is in the future", utc_text(row.sampled_at))));
+        return Ok(Err(format!(
+            "sampled at {} which is in the future",
+            utc_text(row.sampled_at)
+        )));
     }
     let mut values = BTreeMap::new();
     for (code, literal) in &row.values {
         let checked = ParameterCode::parse(code)
             .map_err(|_| format!("unknown parameter {code}"))
-            .and_then(|parameter| MeasuredValue::parse_for(parameter, literal).map_err(|error| format!("{code} {literal:?}: {error}")));
+            .and_then(|parameter| {
+                MeasuredValue::parse_for(parameter, literal)
+                    .map_err(|error| format!("{code} {literal:?}: {error}"))
+            });
         match checked {
             Ok(value) => {
                 values.insert(*code, value.as_str().to_owned());
@@ -151,12 +183,24 @@ fn candidate(
         RowStatus::Valid => ("valid", None),
         RowStatus::Invalid { reason } => ("invalid", Some(reason.clone())),
     };
-    let values_json = serde_json::to_string(&values).map_err(|error| StoreError::Corrupt(error.to_string()))?;
-    Ok(Ok((station.to_owned(), Candidate { line: row.line, sampled_at: utc_text(row.sampled_at), values_json, status, reason })))
+    let values_json =
+        serde_json::to_string(&values).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    Ok(Ok((
+        station.to_owned(),
+        Candidate {
+            line: row.line,
+            sampled_at: utc_text(row.sampled_at),
+            values_json,
+            status,
+            reason,
+        },
+    )))
 }
 
 fn same_content(candidate: &Candidate, stored: &StoredReading) -> bool {
-    stored.values_json == candidate.values_json && stored.status == candidate.status && stored.reason == candidate.reason
+    stored.values_json == candidate.values_json
+        && stored.status == candidate.status
+        && stored.reason == candidate.reason
 }
 
 fn import_station(
@@ -169,15 +213,22 @@ fn import_station(
     summary: &mut ImportSummary,
 ) -> Result<(), ImportError> {
     let (Some(first), Some(last)) = (
-        candidates.iter().map(|candidate| &candidate.sampled_at).min(),
-        candidates.iter().map(|candidate| &candidate.sampled_at).max(),
+        candidates
+            .iter()
+            .map(|candidate| &candidate.sampled_at)
+            .min(),
+        candidates
+            .iter()
+            .map(|candidate| &candidate.sampled_at)
+            .max(),
     ) else {
         return Ok(());
     };
-    let stored: HashMap<String, StoredReading> = readings::current_readings_of_station(connection, station, first, last)?
-        .into_iter()
-        .map(|reading| (reading.sampled_at.clone(), reading))
-        .collect();
+    let stored: HashMap<String, StoredReading> =
+        readings::current_readings_of_station(connection, station, first, last)?
+            .into_iter()
+            .map(|reading| (reading.sampled_at.clone(), reading))
+            .collect();
     let mut first_seen: HashMap<String, usize> = HashMap::new();
     let mut accepted: Vec<(Candidate, Option<i64>)> = Vec::new();
     for candidate in candidates {
@@ -188,7 +239,10 @@ fn import_station(
             } else {
                 summary.conflict_lines.push(LineProblem {
                     line: candidate.line,
-                    reason: format!("{station} at {}: differs from line {} of this file (first seen wins)", candidate.sampled_at, kept.line),
+                    reason: format!(
+                        "{station} at {}: differs from line {} of this file (first seen wins)",
+                        candidate.sampled_at, kept.line
+                    ),
                 });
             }
             continue;
@@ -220,17 +274,32 @@ fn import_station(
         return Ok(());
     }
     let body = batch_body(&summary.batch_id, station, section, &accepted)?;
-    let request: ReadingBatchRequest = serde_json::from_slice(&body).map_err(|error| StoreError::Corrupt(error.to_string()))?;
-    let new_readings = validate_batch(&request, section, now)
-        .map_err(|error| ImportError::Batch { station: station.to_owned(), detail: format!("{:?}", error.problem().errors) })?;
-    let revisions = accepted.iter().filter(|(_, revises)| revises.is_some()).count();
+    let request: ReadingBatchRequest =
+        serde_json::from_slice(&body).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let new_readings =
+        validate_batch(&request, section, now).map_err(|error| ImportError::Batch {
+            station: station.to_owned(),
+            detail: format!("{:?}", error.problem().errors),
+        })?;
+    let revisions = accepted
+        .iter()
+        .filter(|(_, revises)| revises.is_some())
+        .count();
     let received_at = utc_text(now);
     let body_sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&body));
     let outcome = store::write_transaction(connection, |connection, log| {
         readings::ingest_batch(
             connection,
             log,
-            NewBatch { station, batch_id: &summary.batch_id, body: &body, body_sha256: &body_sha256, signature: None, received_at: &received_at, readings: new_readings },
+            NewBatch {
+                station,
+                batch_id: &summary.batch_id,
+                body: &body,
+                body_sha256: &body_sha256,
+                signature: None,
+                received_at: &received_at,
+                readings: new_readings,
+            },
         )
     })?;
     match outcome {
@@ -262,11 +331,17 @@ fn as_stored(candidate: &Candidate) -> StoredReading {
 }
 
 /// The batch exactly as a station would post it; its bytes are the stored evidence.
-fn batch_body(batch_id: &str, station: &str, section: &str, accepted: &[(Candidate, Option<i64>)]) -> Result<Vec<u8>, StoreError> {
+fn batch_body(
+    batch_id: &str,
+    station: &str,
+    section: &str,
+    accepted: &[(Candidate, Option<i64>)],
+) -> Result<Vec<u8>, StoreError> {
     let readings: Vec<serde_json::Value> = accepted
         .iter()
         .map(|(candidate, revises)| {
-            let values: serde_json::Value = serde_json::from_str(&candidate.values_json).unwrap_or_default();
+            let values: serde_json::Value =
+                serde_json::from_str(&candidate.values_json).unwrap_or_default();
             let mut reading = serde_json::json!({
                 "section": section,
                 "sampled_at": candidate.sampled_at,
@@ -274,7 +349,14 @@ fn batch_body(batch_id: &str, station: &str, section: &str, accepted: &[(Candida
                 "status": candidate.status,
             });
             let reason = match revises {
-                Some(_) => Some(candidate.reason.clone().map_or(REVISION_REASON.to_owned(), |reason| format!("{REVISION_REASON}; {reason}"))),
+                Some(_) => Some(
+                    candidate
+                        .reason
+                        .clone()
+                        .map_or(REVISION_REASON.to_owned(), |reason| {
+                            format!("{REVISION_REASON}; {reason}")
+                        }),
+                ),
                 None => candidate.reason.clone(),
             };
             if let Some(reason) = reason {
@@ -286,6 +368,8 @@ fn batch_body(batch_id: &str, station: &str, section: &str, accepted: &[(Candida
             reading
         })
         .collect();
-    serde_json::to_vec(&serde_json::json!({"batch_id": batch_id, "station": station, "readings": readings}))
-        .map_err(|error| StoreError::Corrupt(error.to_string()))
+    serde_json::to_vec(
+        &serde_json::json!({"batch_id": batch_id, "station": station, "readings": readings}),
+    )
+    .map_err(|error| StoreError::Corrupt(error.to_string()))
 }

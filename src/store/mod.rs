@@ -5,7 +5,12 @@ pub mod agreements;
 pub mod connection;
 pub mod database_url;
 pub mod error;
+pub mod export;
+pub mod ledger_keys;
 pub mod log;
+pub mod log_checkpoints;
+pub mod log_entries;
+pub mod log_proofs;
 pub mod page;
 pub mod readings;
 pub mod registry;
@@ -26,9 +31,16 @@ use diesel::Connection;
 /// serialises all writers (also across processes on one PostgreSQL) and, on SQLite, takes the
 /// write lock before anything is read, so the transaction can never fail to upgrade later.
 /// Everything `work` changes and every log entry it appends commit together or not at all.
-/// The error type is the caller's (a layer above may add its own cases, such as settlements'
-/// evaluation errors), as long as store errors convert into it.
-pub fn write_transaction<T, E>(
+pub fn write_transaction<T>(
+    connection: &mut AnyConnection,
+    work: impl FnOnce(&mut AnyConnection, &mut LogWriter) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    write_transaction_as(connection, work)
+}
+
+/// [`write_transaction`] with the caller's error type, for a layer that adds its own cases
+/// (settlements' evaluation errors) to the store's.
+pub fn write_transaction_as<T, E>(
     connection: &mut AnyConnection,
     work: impl FnOnce(&mut AnyConnection, &mut LogWriter) -> Result<T, E>,
 ) -> Result<T, E>

@@ -213,6 +213,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ledger_keys (public_key) {
+        public_key -> Text,
+        origin -> Text,
+        key_id -> Text,
+        valid_from -> Text,
+        valid_to -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     jurisdictions,
     jurisdiction_keys,
@@ -232,4 +242,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     settlement_acknowledgements,
     settlement_disputes,
     settlement_payments,
+    ledger_keys,
 );

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod agreements;
+pub mod audit;
 pub mod server_process;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,7 +16,7 @@ use actix_web::web;
 use basin_ledger::api::{build_app, state::AppState};
 use basin_ledger::ledger_key::{LedgerKey, LOG_ORIGIN_DEFAULT};
 use basin_ledger::model::access::Role;
-use basin_ledger::server::open_database;
+use basin_ledger::server::{open_database, register_ledger_key};
 use basin_ledger::store::{DatabaseUrl, Pool};
 use basin_ledger::tokens::create_token;
 use diesel::connection::SimpleConnection;
@@ -146,6 +147,19 @@ pub async fn spawn_app() -> TestApp<
         Error = actix_web::Error,
     >,
 > {
+    spawn_app_configured(|state| state).await
+}
+
+/// The app with its state adjusted (a lower rate limit, say) before it starts.
+pub async fn spawn_app_configured(
+    configure: impl FnOnce(AppState) -> AppState,
+) -> TestApp<
+    impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
+> {
     let database = TestDatabase::new();
     let pool = database.pool();
     let admin_token = {
@@ -162,8 +176,9 @@ pub async fn spawn_app() -> TestApp<
     let backend = database.url.backend_name();
     // In memory: only the binary's own tests exercise the key file.
     let ledger_key = LedgerKey::generate(LOG_ORIGIN_DEFAULT).expect("ledger key");
+    register_ledger_key(&pool, &ledger_key).expect("ledger key registers");
     let ledger_public_key = ledger_key.public_key();
-    let state = web::Data::new(AppState::new(pool.clone(), backend, ledger_key));
+    let state = web::Data::new(configure(AppState::new(pool.clone(), backend, ledger_key)));
     let service = test::init_service(build_app(state)).await;
     TestApp {
         service,

@@ -82,7 +82,7 @@ pub async fn issue(
     let key = state.ledger_key.clone();
     let settlement = state
         .run(move |connection| {
-            store::write_transaction(connection, |connection, log| {
+            store::write_transaction_as(connection, |connection, log| {
                 settlements::issue(connection, log, &key, &request, now)
             })
             .map_err(ApiError::from)

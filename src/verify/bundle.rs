@@ -1,0 +1,227 @@
+//! What an auditor verifies: the log's entries, the signed checkpoint, the log's public key and
+//! the reading batch bodies. `export` writes it to a folder; `verify` reads it back (or fetches
+//! the same things over HTTP).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ed25519_dalek::VerifyingKey;
+use serde::{Deserialize, Serialize};
+
+/// One log entry as exported: the exact leaf bytes and the hash the operator claims for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleEntry {
+    pub index: u64,
+    pub leaf: String,
+    pub leaf_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogKey {
+    pub origin: String,
+    pub public_key: VerifyingKey,
+}
+
+/// A reading as the ledger serves it; the verifier rebuilds each from the batch evidence and the
+/// log and requires them to be identical.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportedReading {
+    pub id: i64,
+    pub station: String,
+    pub section: String,
+    pub sampled_at: String,
+    /// The values object exactly as stored (code → literal text), as JSON text.
+    pub values_json: String,
+    pub status: String,
+    pub superseded: bool,
+    pub invalidated: bool,
+}
+
+/// The evidence of one reading batch: its exact bytes and the station's signature, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchEvidence {
+    pub body: Vec<u8>,
+    pub signature: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub checkpoint: String,
+    pub log_key: LogKey,
+    pub entries: Vec<BundleEntry>,
+    /// (station, batch_id) → evidence.
+    pub batches: BTreeMap<(String, String), BatchEvidence>,
+    pub readings: Vec<ExportedReading>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+}
+
+fn file_error(path: &Path, message: impl ToString) -> BundleError {
+    BundleError::File {
+        path: path.display().to_string(),
+        message: message.to_string(),
+    }
+}
+
+pub const CHECKPOINT_FILE: &str = "checkpoint.txt";
+pub const KEYS_FILE: &str = "keys.json";
+pub const ENTRIES_FILE: &str = "entries.jsonl";
+pub const BATCHES_FOLDER: &str = "batches";
+pub const READINGS_FILE: &str = "readings.jsonl";
+
+/// The `log` member of `GET /v1/keys`.
+pub fn log_key_from_keys_json(keys: &serde_json::Value) -> Result<LogKey, String> {
+    let origin = keys["log"]["origin"]
+        .as_str()
+        .ok_or("keys.log.origin is missing")?;
+    let vkey = keys["log"]["vkey"]
+        .as_str()
+        .ok_or("keys.log.vkey is missing")?;
+    let (name, public_key) =
+        basin_audit::note::parse_vkey(vkey).map_err(|error| format!("keys.log.vkey: {error}"))?;
+    if name != origin {
+        return Err(format!(
+            "keys.log.vkey names {name:?}, not the origin {origin:?}"
+        ));
+    }
+    Ok(LogKey {
+        origin: origin.to_owned(),
+        public_key,
+    })
+}
+
+impl Bundle {
+    pub fn read_folder(folder: &Path) -> Result<Self, BundleError> {
+        let read = |name: &str| {
+            let path = folder.join(name);
+            std::fs::read_to_string(&path).map_err(|error| file_error(&path, error))
+        };
+        let checkpoint = read(CHECKPOINT_FILE)?;
+        let keys_path = folder.join(KEYS_FILE);
+        let keys: serde_json::Value = serde_json::from_str(&read(KEYS_FILE)?)
+            .map_err(|error| file_error(&keys_path, error))?;
+        let log_key =
+            log_key_from_keys_json(&keys).map_err(|message| file_error(&keys_path, message))?;
+        let entries_path = folder.join(ENTRIES_FILE);
+        let entries = read(ENTRIES_FILE)?
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .enumerate()
+            .map(|(number, line)| {
+                serde_json::from_str(line).map_err(|error| {
+                    file_error(&entries_path, format!("line {}: {error}", number + 1))
+                })
+            })
+            .collect::<Result<Vec<BundleEntry>, _>>()?;
+        let readings_path = folder.join(READINGS_FILE);
+        let readings = read(READINGS_FILE)?
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .enumerate()
+            .map(|(number, line)| {
+                serde_json::from_str(line).map_err(|error| {
+                    file_error(&readings_path, format!("line {}: {error}", number + 1))
+                })
+            })
+            .collect::<Result<Vec<ExportedReading>, _>>()?;
+        let mut batches = BTreeMap::new();
+        let batches_folder = folder.join(BATCHES_FOLDER);
+        if batches_folder.is_dir() {
+            for station in std::fs::read_dir(&batches_folder)
+                .map_err(|error| file_error(&batches_folder, error))?
+            {
+                let station = station
+                    .map_err(|error| file_error(&batches_folder, error))?
+                    .path();
+                let station_code = station
+                    .file_name()
+                    .and_then(|name| name.to_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                for file in
+                    std::fs::read_dir(&station).map_err(|error| file_error(&station, error))?
+                {
+                    let path = file.map_err(|error| file_error(&station, error))?.path();
+                    if path.extension().and_then(|extension| extension.to_str()) != Some("json") {
+                        continue;
+                    }
+                    let batch_id = path
+                        .file_stem()
+                        .and_then(|stem| stem.to_str())
+                        .unwrap_or_default()
+                        .to_owned();
+                    let body = std::fs::read(&path).map_err(|error| file_error(&path, error))?;
+                    let signature_path = path.with_extension("sig");
+                    let signature = signature_path
+                        .exists()
+                        .then(|| {
+                            std::fs::read_to_string(&signature_path)
+                                .map(|text| text.trim().to_owned())
+                        })
+                        .transpose()
+                        .map_err(|error| file_error(&signature_path, error))?;
+                    batches.insert(
+                        (station_code.clone(), batch_id),
+                        BatchEvidence { body, signature },
+                    );
+                }
+            }
+        }
+        Ok(Self {
+            checkpoint,
+            log_key,
+            entries,
+            batches,
+            readings,
+        })
+    }
+
+    /// Writes the bundle so that `read_folder` gives it back.
+    pub fn write_folder(
+        &self,
+        folder: &Path,
+        keys_json: &serde_json::Value,
+    ) -> Result<(), BundleError> {
+        let write = |path: &Path, bytes: &[u8]| {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|error| file_error(parent, error))?;
+            }
+            std::fs::write(path, bytes).map_err(|error| file_error(path, error))
+        };
+        write(&folder.join(CHECKPOINT_FILE), self.checkpoint.as_bytes())?;
+        let keys =
+            serde_json::to_vec_pretty(keys_json).map_err(|error| file_error(folder, error))?;
+        write(&folder.join(KEYS_FILE), &keys)?;
+        let mut lines = String::new();
+        for entry in &self.entries {
+            lines.push_str(
+                &serde_json::to_string(entry).map_err(|error| file_error(folder, error))?,
+            );
+            lines.push('\n');
+        }
+        write(&folder.join(ENTRIES_FILE), lines.as_bytes())?;
+        let mut lines = String::new();
+        for reading in &self.readings {
+            lines.push_str(
+                &serde_json::to_string(reading).map_err(|error| file_error(folder, error))?,
+            );
+            lines.push('\n');
+        }
+        write(&folder.join(READINGS_FILE), lines.as_bytes())?;
+        for ((station, batch_id), evidence) in &self.batches {
+            let path = folder
+                .join(BATCHES_FOLDER)
+                .join(station)
+                .join(format!("{batch_id}.json"));
+            write(&path, &evidence.body)?;
+            if let Some(signature) = &evidence.signature {
+                write(&path.with_extension("sig"), signature.as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+}
