@@ -1,7 +1,9 @@
-//! Settlements without storage: the signed document and its digests (`document`), which
-//! lifecycle transitions are allowed (`lifecycle`), and period arithmetic for agreement versions
-//! (`periods`). Pure, so the offline verifier can share them with the server.
+//! Settlements without storage: the signed document and its digests (`document`), the allowed
+//! lifecycle transitions (`lifecycle`), period arithmetic for agreement versions (`periods`) and
+//! the auditor's recomputation of logged settlements (`verify`). No database: the offline
+//! verifier shares this code with the server.
 
 pub mod document;
 pub mod lifecycle;
 pub mod periods;
+pub mod verify;
