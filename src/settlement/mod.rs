@@ -6,4 +6,5 @@
 pub mod document;
 pub mod lifecycle;
 pub mod periods;
+pub mod recompute;
 pub mod verify;

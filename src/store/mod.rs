@@ -1,6 +1,7 @@
 //! Storage: diesel over SQLite or PostgreSQL. Transactions live here; every write
 //! transaction appends its audit-log entries before it commits.
 
+pub mod agreement_queries;
 pub mod agreements;
 pub mod connection;
 pub mod database_url;
@@ -15,6 +16,7 @@ pub mod page;
 pub mod readings;
 pub mod registry;
 pub mod schema;
+pub mod settlement_inputs;
 pub mod settlement_lifecycle;
 pub mod settlement_queries;
 pub mod settlements;
