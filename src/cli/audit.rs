@@ -9,11 +9,10 @@ use anyhow::{anyhow, bail, Context};
 use crate::export::bundle_from_database;
 use crate::ledger_key::LedgerKey;
 use crate::model::time::utc_text;
+use crate::settlement::verify::SettlementRecomputation;
 use crate::store::{log_checkpoints, DatabaseUrl};
 use crate::verify::bundle::{log_key_from_keys_json, BatchEvidence, ExportedReading};
-use crate::verify::{
-    verify_bundle, Bundle, BundleEntry, LogKey, NoSettlementCheck, Report, VerifyOptions,
-};
+use crate::verify::{verify_bundle, Bundle, BundleEntry, LogKey, Report, VerifyOptions};
 
 /// Entries or readings fetched per request.
 const PAGE_ITEMS: u32 = 1000;
@@ -72,7 +71,7 @@ fn verify(bundle: &Bundle, old_checkpoint: Option<&str>) -> anyhow::Result<Repor
     let report = verify_bundle(
         bundle,
         &VerifyOptions { old_checkpoint },
-        &mut NoSettlementCheck,
+        &mut SettlementRecomputation::default(),
         &mut progress,
     );
     if let Some(bar) = bar {
