@@ -157,6 +157,7 @@ fn rows() -> Vec<Row> {
         ),
         row("get", "/v1/settlements", READ, None),
         row("get", "/v1/settlements/{id}", READ, None),
+        row("get", "/v1/settlements/{id}/verification", READ, None),
         // Only BJ's bureau acknowledges for BJ; key 00000000 is not registered (422).
         row(
             "post",

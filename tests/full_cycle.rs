@@ -244,6 +244,28 @@ fn register_sign_settle_acknowledge_pay_export_and_verify_offline() {
     );
     assert_eq!(paid["status"], "paid", "{paid}");
 
+    let verification: Value = ureq::get(&format!(
+        "{}/v1/settlements/{id}/verification",
+        server.base_url
+    ))
+    .set("Authorization", &format!("Bearer {cd}"))
+    .call()
+    .unwrap()
+    .into_json()
+    .unwrap();
+    for check in [
+        "document_hash_ok",
+        "signature_ok",
+        "included_in_log",
+        "inclusion_proof_ok",
+        "readings_digest_ok",
+        "recomputation_ok",
+        "acknowledgements_ok",
+    ] {
+        assert_eq!(verification[check], true, "{check}: {verification}");
+    }
+    assert_eq!(verification["recomputed_net_fen"], 1_000_000);
+
     let export = run_ok(dir, &["export", "--out", "bundle"]);
     assert!(export.contains("\"settlements\": 1"), "{export}");
     let offline = run_ok(
@@ -287,6 +309,20 @@ fn register_sign_settle_acknowledge_pay_export_and_verify_offline() {
         .unwrap()
         .batch_execute("UPDATE settlements SET document = replace(document, '1000000', '1000001')")
         .unwrap();
+    let verification: Value = ureq::get(&format!(
+        "{}/v1/settlements/{id}/verification",
+        server.base_url
+    ))
+    .set("Authorization", &format!("Bearer {cd}"))
+    .call()
+    .unwrap()
+    .into_json()
+    .unwrap();
+    assert_eq!(verification["document_hash_ok"], false, "{verification}");
+    assert_eq!(
+        verification["included_in_log"], true,
+        "the log still holds the original: {verification}"
+    );
     let index = settlement["log_index"].as_u64().unwrap();
     let expected = format!("entry {index}: settlement {id}");
     // `export` verifies what it writes, so it refuses too; the folder is written for inspection.
