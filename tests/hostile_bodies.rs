@@ -47,6 +47,7 @@ fn hostile_bodies() -> Vec<Vec<u8>> {
         "{\"period\": {\"a\": 1}}",
         "{\"\\ud800\": 1}",
         "{\"code\": \"\\u0000\", \"name\": \"\\u0000\"}",
+        "{\"basin\": \"b\\u0000\", \"section\": \"s\\u0000\", \"station\": \"x\\u0000\", \"jurisdiction\": \"\\u0000\"}",
     ]
     .iter()
     .map(|body| body.as_bytes().to_vec())

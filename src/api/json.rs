@@ -46,10 +46,15 @@ fn payload_error(error: &actix_web::Error) -> ApiError {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| ApiError::BadRequest("the request body is not UTF-8".into()))?;
-    if let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        return Err(ApiError::BadRequest(format!(
-            "the request body is not JSON: {error}"
-        )));
+    let value = serde_json::from_str::<serde_json::Value>(text)
+        .map_err(|error| ApiError::BadRequest(format!("the request body is not JSON: {error}")))?;
+    // No field of this API holds U+0000, and PostgreSQL text cannot store it: refuse it here,
+    // naming the field, instead of letting it reach a query.
+    if let Some(pointer) = pointer_to_nul(&value, String::new()) {
+        return Err(ApiError::invalid_field(
+            &pointer,
+            "must not contain the character U+0000",
+        ));
     }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -88,6 +93,30 @@ fn pointer_of(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
         "/".to_owned()
     } else {
         pointer
+    }
+}
+
+/// The pointer of the first string or key that contains U+0000, if any.
+fn pointer_to_nul(value: &serde_json::Value, pointer: String) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) if text.contains('\0') => Some(if pointer.is_empty() {
+            "/".into()
+        } else {
+            pointer
+        }),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| pointer_to_nul(item, format!("{pointer}/{index}"))),
+        serde_json::Value::Object(members) => members.iter().find_map(|(key, member)| {
+            let here = format!("{pointer}/{}", escape_pointer_token(key));
+            if key.contains('\0') {
+                Some(here)
+            } else {
+                pointer_to_nul(member, here)
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -168,6 +197,16 @@ mod tests {
                 .as_u16(),
             400
         );
+    }
+
+    #[test]
+    fn a_nul_character_anywhere_is_refused_at_its_pointer() {
+        let (status, errors) =
+            problem_of(r#"{"code":"a","items":[{"count":1}],"x":{"y":["ok","bad\u0000"]}}"#);
+        assert_eq!(status, 422);
+        assert_eq!(errors[0].pointer.as_deref(), Some("/x/y/1"));
+        let (_, errors) = problem_of(r#"{"code":"a\u0000","items":[]}"#);
+        assert_eq!(errors[0].pointer.as_deref(), Some("/code"));
     }
 
     #[test]

@@ -145,6 +145,12 @@ fn candidate(
             row.province, row.published_name
         )));
     };
+    if basin_domain::Code::parse(station).is_err() {
+        return Ok(Err(format!(
+            "the station map gives {station:?} for {}, which is not a valid station code",
+            row.published_name
+        )));
+    }
     if !station_sections.contains_key(station) {
         let section = registry::find_station(connection, station)?.map(|found| found.section);
         station_sections.insert(station.to_owned(), section);
