@@ -1,7 +1,14 @@
-//! The command line: `serve`, `migrate`, `token create`, `openapi`.
+//! The command line: `serve`, `migrate`, `token create`, `keygen`, `sign`, `openapi`.
+
+mod keys;
+
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub use keys::{keygen, sign, GeneratedKey, KeyCommandError};
+
+use crate::ledger_key::{LEDGER_KEY_FILE_DEFAULT, LOG_ORIGIN_DEFAULT};
 use crate::model::access::Role;
 use crate::store::DATABASE_URL_DEFAULT;
 
@@ -37,6 +44,13 @@ pub enum Command {
         /// Requests a token may send in a burst above the sustained rate.
         #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 400)]
         rate_limit_burst: u64,
+        /// The ledger's private key file (created with mode 0600 on first start; refused if
+        /// group or others may read it, or if its key name is not the log origin).
+        #[arg(long, env = "LEDGER_KEY_FILE", default_value = LEDGER_KEY_FILE_DEFAULT)]
+        ledger_key_file: PathBuf,
+        /// The log's origin: the first line of every checkpoint and the ledger key's name.
+        #[arg(long, env = "LOG_ORIGIN", default_value = LOG_ORIGIN_DEFAULT)]
+        log_origin: String,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -44,6 +58,30 @@ pub enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Create an Ed25519 key file (PRIVATE+KEY+<name>+<key id>+<key>, mode 0600) and print its
+    /// public key and key id. Refuses to overwrite an existing file.
+    Keygen {
+        /// The key's name: a jurisdiction code (bureau key), a station code, or the log origin.
+        #[arg(long)]
+        name: String,
+        /// The file to create.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sign a digest with a key file and print the base64 signature.
+    Sign {
+        /// A key file written by `keygen`.
+        #[arg(long)]
+        key: PathBuf,
+        /// What the signature is for: settlement (the ledger issuing), ack (a party
+        /// acknowledging a settlement) or readings (a station's batch).
+        #[arg(long, value_parser = ["settlement", "ack", "readings"])]
+        context: String,
+        /// The digest signed over: 64 lowercase hex digits (document_sha256, or SHA-256 of
+        /// the readings request body).
+        #[arg(long)]
+        hash: String,
     },
     /// Print the OpenAPI document (the same one the server serves at /openapi.json).
     Openapi,

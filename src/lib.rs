@@ -8,6 +8,8 @@ pub mod api;
 pub mod cli;
 pub mod export;
 pub mod import;
+pub mod key_file;
+pub mod ledger_key;
 pub mod model;
 pub mod server;
 pub mod store;

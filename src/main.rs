@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use basin_ledger::api::rate_limit::RateLimit;
-use basin_ledger::cli::{Cli, Command, ImportCommand, TokenCommand};
+use basin_ledger::cli::{self, Cli, Command, ImportCommand, TokenCommand};
 use basin_ledger::import::cnemc::ImportOptions;
 use basin_ledger::server::{self, ServeOptions};
 use basin_ledger::store::DatabaseUrl;
@@ -31,25 +31,31 @@ fn init_logging() {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let database_url = DatabaseUrl::parse(&cli.database_url)?;
+    // Parsed only by the commands that use a database, so that `keygen` and `sign` work
+    // whatever DATABASE_URL says.
+    let database_url = || DatabaseUrl::parse(&cli.database_url);
     match cli.command {
         Command::Serve {
             bind,
             rate_limit_per_second,
             rate_limit_burst,
+            ledger_key_file,
+            log_origin,
         } => {
             let rate_limit = RateLimit {
                 requests_per_second: rate_limit_per_second,
                 burst_requests: rate_limit_burst,
             };
             actix_web::rt::System::new().block_on(server::serve(ServeOptions {
-                database_url,
+                database_url: database_url()?,
                 bind,
                 rate_limit,
+                ledger_key_file,
+                log_origin,
             }))
         }
         Command::Migrate => {
-            server::open_database(&database_url)?;
+            server::open_database(&database_url()?)?;
             println!("database is up to date");
             Ok(())
         }
@@ -61,7 +67,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     label,
                 },
         } => {
-            let pool = server::open_database(&database_url)?;
+            let pool = server::open_database(&database_url()?)?;
             let mut connection = pool.get()?;
             let secret = tokens::create_token(
                 &mut connection,
@@ -81,7 +87,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     year,
                     revise,
                 },
-        } => import_cnemc(&database_url, &file, &map, ImportOptions { year, revise }),
+        } => import_cnemc(
+            &database_url()?,
+            &file,
+            &map,
+            ImportOptions { year, revise },
+        ),
+        Command::Keygen { name, out } => {
+            print!("{}", cli::keygen(&name, &out)?.to_text());
+            Ok(())
+        }
+        Command::Sign { key, context, hash } => {
+            println!("{}", cli::sign(&key, &context, &hash)?);
+            Ok(())
+        }
         Command::Openapi => {
             println!("{}", api::openapi_document().to_pretty_json()?);
             Ok(())

@@ -1,12 +1,16 @@
-//! Starting the service: database, migrations, the bootstrap token, then HTTP until a signal.
+//! Starting the service: the ledger key, database, migrations, the bootstrap token, then HTTP
+//! until a signal.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use actix_web::{web, HttpServer};
 
 use crate::api::rate_limit::RateLimit;
 use crate::api::{build_app, state::AppState};
-use crate::store::{self, DatabaseUrl};
+use crate::ledger_key::{KeySource, LedgerKey};
+use crate::model::time::utc_text;
+use crate::store::{self, ledger_keys, DatabaseUrl};
 use crate::tokens;
 
 /// How long in-flight requests may finish after SIGTERM/SIGINT.
@@ -20,6 +24,8 @@ pub struct ServeOptions {
     pub database_url: DatabaseUrl,
     pub bind: String,
     pub rate_limit: RateLimit,
+    pub ledger_key_file: PathBuf,
+    pub log_origin: String,
 }
 
 /// Opens the database and brings its schema up to date.
@@ -33,8 +39,50 @@ pub fn open_database(url: &DatabaseUrl) -> anyhow::Result<store::Pool> {
     Ok(pool)
 }
 
+/// Records the ledger key in the database, refusing one that differs from the key the
+/// database's log is already signed with.
+pub fn register_ledger_key(pool: &store::Pool, key: &LedgerKey) -> anyhow::Result<()> {
+    let mut connection = pool.get()?;
+    ledger_keys::register(&mut connection, key, &utc_text(chrono::Utc::now()))?;
+    Ok(())
+}
+
+/// Creates the ledger key file on a database that has no ledger key yet. A missing file on a
+/// database already signed by a key is refused instead: a new key could not sign for that
+/// log, and a stray new key file would only mislead the next start.
+fn create_ledger_key(options: &ServeOptions, pool: &store::Pool) -> anyhow::Result<LedgerKey> {
+    let path = &options.ledger_key_file;
+    if let Some(active) = ledger_keys::active(&mut *pool.get()?)? {
+        anyhow::bail!(
+            "ledger key file {} does not exist, but this database's log is signed by key {} of \
+             origin {:?}; restore that key file (a new key cannot sign for this log)",
+            path.display(),
+            active.key_id,
+            active.origin
+        );
+    }
+    let (key, source) = LedgerKey::load_or_create(path, &options.log_origin)?;
+    if source == KeySource::Created {
+        tracing::info!(
+            path = %path.display(),
+            key_id = key.key_id(),
+            "created a new ledger key (mode 0600); back it up"
+        );
+    }
+    Ok(key)
+}
+
 pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    // An existing key file is checked first, so a refused key stops the start before the
+    // database is touched.
+    let existing_key = LedgerKey::load(&options.ledger_key_file, &options.log_origin)?;
     let pool = open_database(&options.database_url)?;
+    let ledger_key = match existing_key {
+        Some(key) => key,
+        None => create_ledger_key(&options, &pool)?,
+    };
+    // Before the bootstrap token, so a key the database refuses stops the start first.
+    register_ledger_key(&pool, &ledger_key)?;
     {
         let mut connection = pool.get()?;
         if let Some(secret) = tokens::bootstrap_admin_token(&mut connection, chrono::Utc::now())? {
@@ -48,10 +96,10 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         }
     }
     let state = web::Data::new(
-        AppState::new(pool, options.database_url.backend_name())
+        AppState::new(pool, options.database_url.backend_name(), ledger_key)
             .with_rate_limit(options.rate_limit),
     );
-    tracing::info!(bind = %options.bind, database = ?options.database_url, "basin-ledger listening");
+    tracing::info!(bind = %options.bind, database = ?options.database_url, origin = %options.log_origin, "basin-ledger listening");
     HttpServer::new(move || build_app(state.clone()))
         .bind(&options.bind)?
         .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)

@@ -118,6 +118,12 @@ fn rows() -> Vec<Row> {
             [401, 400, 403, 403, 403, 403, 403],
             Some(r#"{"file":"x"}"#),
         ),
+        row("get", "/v1/log/checkpoint", PUBLIC, None),
+        row("get", "/v1/log/entries", READ, None),
+        row("get", "/v1/log/entries/{index}", READ, None),
+        row("get", "/v1/log/proofs/inclusion", READ, None),
+        row("get", "/v1/log/proofs/consistency", READ, None),
+        row("get", "/v1/keys", PUBLIC, None),
     ]
 }
 
@@ -132,9 +138,14 @@ fn concrete_path(template: &str, caller_number: usize, reading_ids: &[i64]) -> S
         )
         .replace("/v1/stations/{code}", "/v1/stations/gubeikou-auto")
         .replace("{key_id}", "00000000")
+        .replace("{index}", "0")
         .replace("{id}", &reading_ids[caller_number].to_string());
     if path.ends_with("/assessment") {
         format!("{path}?period=2025-07")
+    } else if path.ends_with("/proofs/inclusion") {
+        format!("{path}?index=0")
+    } else if path.ends_with("/proofs/consistency") {
+        format!("{path}?first=1")
     } else {
         path
     }

@@ -5,6 +5,7 @@ pub mod checks;
 pub mod health;
 mod imports;
 pub mod json;
+mod log;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;
@@ -35,7 +36,8 @@ fn services(config: &mut ServiceConfig) {
             scope::scope("/v1")
                 .configure(registry::configure)
                 .configure(readings::configure)
-                .configure(imports::configure),
+                .configure(imports::configure)
+                .configure(log::configure),
         );
 }
 

@@ -89,6 +89,14 @@ pub enum ApiError {
     TooManyRequests { retry_after_seconds: u64 },
     #[error("the service is unavailable: {0}")]
     Unavailable(String),
+    /// Stored data failed its re-verification. The client learns which record; the reason
+    /// goes to the log only.
+    #[error("{what} failed its integrity check")]
+    Integrity {
+        what: String,
+        #[source]
+        cause: StoreError,
+    },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -125,6 +133,7 @@ impl ApiError {
             Self::Unprocessable { .. } => "validation",
             Self::TooManyRequests { .. } => "rate-limited",
             Self::Unavailable(_) => "unavailable",
+            Self::Integrity { .. } => "integrity",
             Self::Internal(_) => "internal",
         }
     }
@@ -142,6 +151,10 @@ impl ApiError {
             status: status.as_u16(),
             detail: match self {
                 Self::Internal(_) => "an internal error occurred; it has been logged".to_owned(),
+                Self::Integrity { what, .. } => format!(
+                    "{what} failed its integrity check: the stored data is corrupt, so it is \
+                     not served; the error has been logged"
+                ),
                 other => other.to_string(),
             },
             errors,
@@ -161,13 +174,16 @@ impl ResponseError for ApiError {
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Integrity { .. } | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         match self {
             Self::Internal(cause) => tracing::error!(error = %cause, "request failed"),
+            Self::Integrity { cause, .. } => {
+                tracing::error!(error = %cause, "stored data is corrupt");
+            }
             Self::Unavailable(detail) => tracing::warn!(%detail, "request failed"),
             _ => {}
         }
@@ -211,6 +227,14 @@ impl From<StoreError> for ApiError {
             StoreError::Pool(_) | StoreError::Connect(_) => {
                 Self::Unavailable("the database is unreachable".into())
             }
+            StoreError::InvalidParameter {
+                parameter,
+                ref message,
+            } => Self::invalid_parameter(parameter, message.clone()),
+            StoreError::Integrity { ref what, .. } => Self::Integrity {
+                what: what.clone(),
+                cause: error,
+            },
             StoreError::Migration(_) | StoreError::Database(_) | StoreError::Corrupt(_) => {
                 Self::internal(error)
             }

@@ -1,11 +1,15 @@
-//! What every handler shares: the database pool and the metrics. Blocking diesel work runs on
-//! actix's blocking threads through `run` and `write`, never on the async executor threads.
+//! What every handler shares: the database pool, the ledger key and the metrics. Blocking
+//! diesel work runs on actix's blocking threads through `run` and `write`, never on the async
+//! executor threads.
+
+use std::sync::Arc;
 
 use actix_web::web;
 
 use super::metrics::Metrics;
 use super::problem::ApiError;
 use super::rate_limit::{RateLimit, RateLimiter};
+use crate::ledger_key::LedgerKey;
 use crate::store::{self, AnyConnection, LogWriter, Pool, StoreError};
 
 pub struct AppState {
@@ -13,15 +17,18 @@ pub struct AppState {
     pub metrics: Metrics,
     pub backend: &'static str,
     pub rate_limiter: RateLimiter,
+    /// Signs checkpoints (and settlements); shared into blocking closures, hence the `Arc`.
+    pub ledger_key: Arc<LedgerKey>,
 }
 
 impl AppState {
-    pub fn new(pool: Pool, backend: &'static str) -> Self {
+    pub fn new(pool: Pool, backend: &'static str, ledger_key: LedgerKey) -> Self {
         Self {
             pool,
             metrics: Metrics::new(),
             backend,
             rate_limiter: RateLimiter::new(RateLimit::DEFAULT),
+            ledger_key: Arc::new(ledger_key),
         }
     }
 

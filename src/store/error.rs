@@ -37,6 +37,17 @@ pub enum StoreError {
     /// Data read back from the database breaks an invariant (corruption or tampering).
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// A stored log entry, tree node or checkpoint fails its re-verification on read. `what`
+    /// names the record for the client; `reason` is for the operator's log only.
+    #[error("{what} failed its integrity check: {reason}")]
+    Integrity { what: String, reason: String },
+    /// A query parameter names something outside the current state (a tree size beyond the
+    /// log, an index beyond a tree), known only once the store has been read.
+    #[error("{parameter}: {message}")]
+    InvalidParameter {
+        parameter: &'static str,
+        message: String,
+    },
 }
 
 impl From<DieselError> for StoreError {

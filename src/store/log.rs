@@ -3,6 +3,7 @@
 //! O(log n) rows. Appends happen inside the caller's write transaction only.
 
 use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 use basin_audit::entry::LogEntry;
 use basin_audit::hash::{self, Hash};
@@ -138,26 +139,61 @@ impl<'c> DatabaseNodes<'c> {
 impl NodeReader for DatabaseNodes<'_> {
     type Error = StoreError;
 
+    /// One query for the whole batch: an `IN` list per level, joined with `OR`. A proof needs
+    /// at most a few nodes per level, so the statement stays small.
     fn read_nodes(&self, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError> {
-        let mut connection = self.connection.borrow_mut();
-        let mut hashes = Vec::with_capacity(ids.len());
-        for id in ids {
-            let stored: Option<String> = log_nodes::table
-                .filter(log_nodes::level.eq(i32::from(id.level)))
-                .filter(log_nodes::node_index.eq(to_i64(id.index)?))
-                .select(log_nodes::hash)
-                .first(&mut **connection)
-                .optional()?;
-            let stored = stored.ok_or_else(|| {
-                StoreError::Corrupt(format!(
-                    "tree node level {} index {} is missing",
-                    id.level, id.index
-                ))
-            })?;
-            hashes.push(parse_hash(&stored)?);
+        // Without a filter the query below would read the whole table.
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(hashes)
+        let mut by_level: BTreeMap<u8, Vec<i64>> = BTreeMap::new();
+        for id in ids {
+            by_level
+                .entry(id.level)
+                .or_default()
+                .push(to_i64(id.index)?);
+        }
+        let mut query = log_nodes::table
+            .select((log_nodes::level, log_nodes::node_index, log_nodes::hash))
+            .into_boxed();
+        for (level, indexes) in by_level {
+            query = query.or_filter(
+                log_nodes::level
+                    .eq(i32::from(level))
+                    .and(log_nodes::node_index.eq_any(indexes)),
+            );
+        }
+        let mut connection = self.connection.borrow_mut();
+        let rows: Vec<(i32, i64, String)> = query.load(&mut **connection)?;
+        let found: HashMap<(i32, i64), String> = rows
+            .into_iter()
+            .map(|(level, index, hash)| ((level, index), hash))
+            .collect();
+        ids.iter()
+            .map(|id| {
+                let stored = found
+                    .get(&(i32::from(id.level), to_i64(id.index)?))
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!(
+                            "tree node level {} index {} is missing",
+                            id.level, id.index
+                        ))
+                    })?;
+                parse_hash(stored)
+            })
+            .collect()
     }
+}
+
+/// The number of committed log entries. Rows are only ever added, and the head moves in the
+/// same commit as the entries and nodes it counts, so every node a tree of this size needs is
+/// already visible to whoever reads this size.
+pub fn head_size(connection: &mut AnyConnection) -> Result<u64, StoreError> {
+    let size: i64 = log_head::table
+        .filter(log_head::id.eq(1))
+        .select(log_head::size)
+        .first(connection)?;
+    u64::try_from(size).map_err(|_| StoreError::Corrupt(format!("negative log size {size}")))
 }
 
 pub fn parse_hash(text: &str) -> Result<Hash, StoreError> {
@@ -168,6 +204,6 @@ pub fn parse_hash(text: &str) -> Result<Hash, StoreError> {
         .map_err(|_| StoreError::Corrupt(format!("stored hash {text:?} is not 32 bytes")))
 }
 
-fn to_i64(value: u64) -> Result<i64, StoreError> {
+pub(super) fn to_i64(value: u64) -> Result<i64, StoreError> {
     i64::try_from(value).map_err(|_| StoreError::Corrupt(format!("{value} exceeds i64")))
 }

@@ -134,6 +134,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ledger_keys (public_key) {
+        public_key -> Text,
+        origin -> Text,
+        key_id -> Text,
+        valid_from -> Text,
+        valid_to -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     jurisdictions,
     jurisdiction_keys,
@@ -147,4 +157,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     log_checkpoints,
     reading_batches,
     readings,
+    ledger_keys,
 );

@@ -2,6 +2,7 @@
 //! schema when `DATABASE_URL` points at PostgreSQL) and the app in-process.
 #![allow(dead_code)]
 
+pub mod audit;
 pub mod server_process;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,8 +13,9 @@ use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use actix_web::web;
 use basin_ledger::api::{build_app, state::AppState};
+use basin_ledger::ledger_key::{LedgerKey, LOG_ORIGIN_DEFAULT};
 use basin_ledger::model::access::Role;
-use basin_ledger::server::open_database;
+use basin_ledger::server::{open_database, register_ledger_key};
 use basin_ledger::store::{DatabaseUrl, Pool};
 use basin_ledger::tokens::create_token;
 use diesel::connection::SimpleConnection;
@@ -169,7 +171,10 @@ pub async fn spawn_app_configured(
         .expect("admin token")
     };
     let backend = database.url.backend_name();
-    let state = web::Data::new(configure(AppState::new(pool.clone(), backend)));
+    // In memory: only the binary's own tests exercise the key file.
+    let ledger_key = LedgerKey::generate(LOG_ORIGIN_DEFAULT).expect("ledger key");
+    register_ledger_key(&pool, &ledger_key).expect("ledger key registers");
+    let state = web::Data::new(configure(AppState::new(pool.clone(), backend, ledger_key)));
     let service = test::init_service(build_app(state)).await;
     TestApp {
         service,

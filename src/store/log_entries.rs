@@ -1,0 +1,169 @@
+//! Reading audit-log entries back. Every entry is re-verified as it is read: its leaf bytes
+//! must hash to the stored leaf hash, parse as a canonical leaf, agree with the stored columns
+//! and link to the entry before it. A failure is reported as an integrity failure, never
+//! served: a ledger that silently served altered entries would defeat its purpose.
+
+use basin_audit::entry::{check_chain, parse_leaf, LogEntry};
+use basin_audit::hash::{hash_from_hex, hash_to_hex, leaf_hash, Hash};
+use diesel::prelude::*;
+
+use super::connection::AnyConnection;
+use super::error::StoreError;
+use super::log::to_i64;
+use super::page::{finish_page, Page};
+use super::schema::log_entries;
+
+/// A stored entry whose leaf bytes have been re-hashed and re-parsed.
+#[derive(Debug, Clone)]
+pub struct VerifiedEntry {
+    pub entry: LogEntry,
+    /// The exact leaf bytes (RFC 8785 JSON, always UTF-8).
+    pub leaf: String,
+    pub leaf_hash: Hash,
+}
+
+#[derive(Queryable)]
+struct EntryRow {
+    entry_index: i64,
+    kind: String,
+    time: String,
+    prev: String,
+    body: String,
+    leaf: String,
+    leaf_hash: String,
+}
+
+macro_rules! entry_columns {
+    () => {
+        (
+            log_entries::entry_index,
+            log_entries::kind,
+            log_entries::time,
+            log_entries::prev,
+            log_entries::body,
+            log_entries::leaf,
+            log_entries::leaf_hash,
+        )
+    };
+}
+
+/// Entry `index`, verified; `NotFound` when the log has no such entry.
+pub fn get_entry(connection: &mut AnyConnection, index: u64) -> Result<VerifiedEntry, StoreError> {
+    let row: Option<EntryRow> = log_entries::table
+        .filter(log_entries::entry_index.eq(to_i64(index)?))
+        .select(entry_columns!())
+        .first(connection)
+        .optional()?;
+    let row = row.ok_or_else(|| StoreError::NotFound {
+        what: "log entry",
+        key: index.to_string(),
+    })?;
+    verify_row(row)
+}
+
+/// Up to `limit` entries from index `start` on, verified, and each checked to link to the one
+/// before it (the first one to the entry before `start`, read for that purpose). The page's
+/// `next_after` is the last index shown when more entries follow.
+pub fn list_entries(
+    connection: &mut AnyConnection,
+    start: u64,
+    limit: u32,
+) -> Result<Page<VerifiedEntry, u64>, StoreError> {
+    let first_read = start.saturating_sub(1);
+    // The anchor row before `start`, the page, and one more row to know if another page follows.
+    let rows: Vec<EntryRow> = log_entries::table
+        .filter(log_entries::entry_index.ge(to_i64(first_read)?))
+        .select(entry_columns!())
+        .order(log_entries::entry_index.asc())
+        .limit(i64::from(limit) + 2)
+        .load(connection)?;
+    let mut previous: Option<Hash> = None;
+    let mut entries = Vec::with_capacity(rows.len());
+    for (offset, row) in rows.into_iter().enumerate() {
+        let expected_index = first_read + offset as u64;
+        let entry = verify_row(row)?;
+        if entry.entry.index != expected_index {
+            return Err(integrity(
+                expected_index,
+                format!(
+                    "the log has a gap: index {} follows index {}",
+                    entry.entry.index,
+                    expected_index.wrapping_sub(1)
+                ),
+            ));
+        }
+        // The anchor's own predecessor was not read, so its link is checked by the page
+        // before this one; entry 0 has no predecessor and must name 64 zeros.
+        if previous.is_some() || expected_index == 0 {
+            check_chain(previous.as_ref(), &entry.entry)
+                .map_err(|error| integrity(expected_index, error.to_string()))?;
+        }
+        previous = Some(entry.leaf_hash);
+        entries.push(entry);
+    }
+    if start > 0 && !entries.is_empty() {
+        // Drop the anchor; it was read only to check the first entry's link.
+        entries.remove(0);
+    }
+    Ok(finish_page(entries, limit, |entry| entry.entry.index))
+}
+
+fn integrity(index: u64, reason: String) -> StoreError {
+    StoreError::Integrity {
+        what: format!("log entry {index}"),
+        reason,
+    }
+}
+
+/// Re-hashes and re-parses the leaf bytes and compares them with every stored column.
+fn verify_row(row: EntryRow) -> Result<VerifiedEntry, StoreError> {
+    let index = u64::try_from(row.entry_index)
+        .map_err(|_| StoreError::Corrupt(format!("negative log index {}", row.entry_index)))?;
+    let stored_hash = hash_from_hex(&row.leaf_hash)
+        .map_err(|error| integrity(index, format!("stored leaf hash: {error}")))?;
+    let computed_hash = leaf_hash(row.leaf.as_bytes());
+    if computed_hash != stored_hash {
+        return Err(integrity(
+            index,
+            format!(
+                "the leaf bytes hash to {}, but the stored leaf hash is {}",
+                hash_to_hex(&computed_hash),
+                row.leaf_hash
+            ),
+        ));
+    }
+    let entry = parse_leaf(row.leaf.as_bytes())
+        .map_err(|error| integrity(index, format!("leaf bytes: {error}")))?;
+    let body: serde_json::Value = serde_json::from_str(&row.body)
+        .map_err(|error| integrity(index, format!("stored body is not JSON: {error}")))?;
+    let mut differing = Vec::new();
+    if entry.index != index {
+        differing.push("index");
+    }
+    if entry.kind != row.kind {
+        differing.push("kind");
+    }
+    if entry.time != row.time {
+        differing.push("time");
+    }
+    if hash_to_hex(&entry.prev) != row.prev {
+        differing.push("prev");
+    }
+    if entry.body != body {
+        differing.push("body");
+    }
+    if !differing.is_empty() {
+        return Err(integrity(
+            index,
+            format!(
+                "the leaf bytes disagree with the stored {}",
+                differing.join(", ")
+            ),
+        ));
+    }
+    Ok(VerifiedEntry {
+        entry,
+        leaf: row.leaf,
+        leaf_hash: computed_hash,
+    })
+}

@@ -1,0 +1,166 @@
+//! RFC 9162 inclusion and consistency proofs from the stored tree. Each is computed from one
+//! snapshot (the head size is read once, and everything is derived for that size) and
+//! verified with the pure verifier against roots computed from the store before it is
+//! returned, so a damaged node table yields an integrity failure instead of a bad proof.
+
+use basin_audit::hash::Hash;
+use basin_audit::proof::{verify_consistency, verify_inclusion, ConsistencyCheck, InclusionCheck};
+use basin_audit::tree;
+use diesel::Connection;
+
+use super::connection::AnyConnection;
+use super::error::StoreError;
+use super::log::{head_size, DatabaseNodes};
+use super::log_checkpoints::{
+    check_signed_root, complete_checkpoint, plan_checkpoint, SignedCheckpoint,
+};
+use super::log_entries::get_entry;
+use crate::ledger_key::LedgerKey;
+
+#[derive(Debug, Clone)]
+pub struct InclusionProof {
+    pub index: u64,
+    pub tree_size: u64,
+    pub leaf_hash: Hash,
+    pub hashes: Vec<Hash>,
+    /// The signed checkpoint of exactly `tree_size`.
+    pub checkpoint: SignedCheckpoint,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConsistencyProof {
+    pub first: u64,
+    pub second: u64,
+    pub hashes: Vec<Hash>,
+}
+
+/// Which inclusion proof to build; `tree_size` defaults to the current size.
+#[derive(Debug, Clone, Copy)]
+pub struct InclusionRequest {
+    pub index: u64,
+    pub tree_size: Option<u64>,
+}
+
+/// Which consistency proof to build; `second` defaults to the current size.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsistencyRequest {
+    pub first: u64,
+    pub second: Option<u64>,
+}
+
+pub fn inclusion_proof(
+    connection: &mut AnyConnection,
+    key: &LedgerKey,
+    request: InclusionRequest,
+    signed_at: &str,
+) -> Result<InclusionProof, StoreError> {
+    let index = request.index;
+    let (tree_size, leaf_hash, hashes, plan) = connection.transaction(|connection| {
+        let size = head_size(connection)?;
+        let tree_size = request.tree_size.unwrap_or(size);
+        if request.tree_size == Some(0) {
+            return Err(invalid("tree_size", "must be at least 1".to_owned()));
+        }
+        check_within_log("tree_size", tree_size, size)?;
+        if index >= tree_size {
+            return Err(invalid(
+                "index",
+                format!("must be below the tree size {tree_size}"),
+            ));
+        }
+        let entry = get_entry(connection, index)?;
+        let (root, hashes) = {
+            let nodes = DatabaseNodes::new(connection);
+            (
+                tree::root(tree_size, &nodes)?,
+                tree::inclusion_proof(index, tree_size, &nodes)?,
+            )
+        };
+        verify_inclusion(InclusionCheck {
+            index,
+            tree_size,
+            leaf_hash: &entry.leaf_hash,
+            proof: &hashes,
+            root: &root,
+        })
+        .map_err(|error| StoreError::Integrity {
+            what: format!("the log tree of size {tree_size}"),
+            reason: format!("the inclusion proof of entry {index} does not verify: {error}"),
+        })?;
+        let plan = plan_checkpoint(connection, key, tree_size, root)?;
+        Ok((tree_size, entry.leaf_hash, hashes, plan))
+    })?;
+    let checkpoint = complete_checkpoint(connection, key, plan, signed_at)?;
+    Ok(InclusionProof {
+        index,
+        tree_size,
+        leaf_hash,
+        hashes,
+        checkpoint,
+    })
+}
+
+pub fn consistency_proof(
+    connection: &mut AnyConnection,
+    key: &LedgerKey,
+    request: ConsistencyRequest,
+) -> Result<ConsistencyProof, StoreError> {
+    let first = request.first;
+    connection.transaction(|connection| {
+        let size = head_size(connection)?;
+        let second = request.second.unwrap_or(size);
+        if first == 0 {
+            return Err(invalid(
+                "first",
+                "must be at least 1: RFC 9162 defines no proof from the empty tree".to_owned(),
+            ));
+        }
+        check_within_log("second", second, size)?;
+        if first > second {
+            return Err(invalid(
+                "first",
+                format!("must not exceed second ({second})"),
+            ));
+        }
+        let (first_root, second_root, hashes) = {
+            let nodes = DatabaseNodes::new(connection);
+            (
+                tree::root(first, &nodes)?,
+                tree::root(second, &nodes)?,
+                tree::consistency_proof(first, second, &nodes)?,
+            )
+        };
+        check_signed_root(connection, key, first, first_root)?;
+        check_signed_root(connection, key, second, second_root)?;
+        verify_consistency(ConsistencyCheck {
+            first_size: first,
+            second_size: second,
+            first_root: &first_root,
+            second_root: &second_root,
+            proof: &hashes,
+        })
+        .map_err(|error| StoreError::Integrity {
+            what: format!("the log tree of size {second}"),
+            reason: format!("the consistency proof from size {first} does not verify: {error}"),
+        })?;
+        Ok(ConsistencyProof {
+            first,
+            second,
+            hashes,
+        })
+    })
+}
+
+fn check_within_log(parameter: &'static str, tree_size: u64, size: u64) -> Result<(), StoreError> {
+    if tree_size > size {
+        return Err(invalid(
+            parameter,
+            format!("must not exceed the current log size {size}"),
+        ));
+    }
+    Ok(())
+}
+
+fn invalid(parameter: &'static str, message: String) -> StoreError {
+    StoreError::InvalidParameter { parameter, message }
+}

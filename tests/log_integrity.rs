@@ -1,0 +1,119 @@
+//! Tampered storage is refused, never served: a changed entry is reported as corrupt, and the
+//! ledger will not sign a checkpoint that contradicts one it signed before.
+
+mod common;
+
+use basin_ledger::store::schema::log_checkpoints;
+use common::spawn_app;
+use diesel::prelude::*;
+use serde_json::json;
+
+fn execute(pool: &basin_ledger::store::Pool, statement: &str) {
+    let mut connection = pool.get().expect("connection");
+    let changed = diesel::sql_query(statement)
+        .execute(&mut *connection)
+        .expect("tampering statement runs");
+    assert_eq!(changed, 1, "{statement}");
+}
+
+fn assert_integrity_failure(reply: &common::Reply, what: &str) {
+    assert_eq!(reply.status.as_u16(), 500, "{}", reply.text);
+    assert_eq!(reply.content_type, "application/problem+json");
+    assert_eq!(reply.body["type"], "urn:basin-ledger:problem:integrity");
+    let detail = reply.body["detail"].as_str().expect("detail");
+    assert!(
+        detail.contains(what) && detail.contains("corrupt"),
+        "{detail}"
+    );
+}
+
+#[actix_web::test]
+async fn a_tampered_entry_is_refused_as_corrupt_instead_of_served() {
+    let app = spawn_app().await;
+    app.register_chaobai().await;
+    let token = app.admin_token.clone();
+    execute(
+        &app.pool,
+        r#"UPDATE log_entries SET body = '{"code":"XX"}' WHERE entry_index = 2"#,
+    );
+    assert_integrity_failure(
+        &app.get("/v1/log/entries/2", Some(&token)).await,
+        "log entry 2",
+    );
+    assert_integrity_failure(
+        &app.get("/v1/log/entries", Some(&token)).await,
+        "log entry 2",
+    );
+    assert_eq!(app.get("/v1/log/entries/1", Some(&token)).await.status, 200);
+    // A page that starts after the damage does not read it.
+    assert_eq!(
+        app.get("/v1/log/entries?start=4", Some(&token))
+            .await
+            .status,
+        200
+    );
+
+    // Leaf bytes changed consistently with every column but not with the stored hash.
+    let entry = app.get("/v1/log/entries/4", Some(&token)).await.body;
+    let leaf = entry["leaf"].as_str().unwrap().replace("古北口", "古北囗");
+    execute(
+        &app.pool,
+        &format!(
+            "UPDATE log_entries SET leaf = '{}', body = '{}' WHERE entry_index = 4",
+            leaf.replace('\'', "''"),
+            basin_audit::parse_leaf(leaf.as_bytes()).unwrap().body
+        ),
+    );
+    assert_integrity_failure(
+        &app.get("/v1/log/entries/4", Some(&token)).await,
+        "log entry 4",
+    );
+    let proof = app
+        .get("/v1/log/proofs/inclusion?index=4", Some(&token))
+        .await;
+    assert_integrity_failure(&proof, "log entry 4");
+}
+
+#[actix_web::test]
+async fn the_ledger_refuses_to_sign_a_tree_inconsistent_with_a_checkpoint_it_signed() {
+    let app = spawn_app().await;
+    app.register_chaobai().await;
+    let signed = app.get("/v1/log/checkpoint", None).await;
+    assert!(signed.text.contains("\n6\n"), "{}", signed.text);
+    app.admin_post("/v1/basins", json!({"code": "yongding", "name": "永定河"}))
+        .await;
+    // Leaves 4 and 5 are inside the signed tree of size 6: changing their stored parent
+    // rewrites history that checkpoint committed to.
+    execute(
+        &app.pool,
+        &format!(
+            "UPDATE log_nodes SET hash = '{}' WHERE level = 1 AND node_index = 2",
+            "ab".repeat(32)
+        ),
+    );
+    assert_integrity_failure(
+        &app.get("/v1/log/checkpoint", None).await,
+        "the log tree of size 7",
+    );
+    let stored: i64 = log_checkpoints::table
+        .filter(log_checkpoints::tree_size.eq(7))
+        .count()
+        .get_result(&mut *app.pool.get().unwrap())
+        .unwrap();
+    assert_eq!(stored, 0, "nothing was signed for the inconsistent tree");
+    // The stored checkpoint of size 6 no longer matches the tree either.
+    let proof = app
+        .get(
+            "/v1/log/proofs/inclusion?index=0&tree_size=6",
+            Some(&app.admin_token),
+        )
+        .await;
+    assert_integrity_failure(&proof, "the log tree of size 6");
+    let consistency = app
+        .get(
+            "/v1/log/proofs/consistency?first=5&second=6",
+            Some(&app.admin_token),
+        )
+        .await;
+    assert_integrity_failure(&consistency, "the log tree of size 6");
+}
