@@ -14,6 +14,7 @@ pub mod rate_limit;
 pub mod readings;
 mod registry;
 pub mod state;
+mod ui;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -79,6 +80,7 @@ pub fn build_app(
         .split_for_parts();
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document))
         .route("/docs", web::get().to(redirect_to_docs))
+        .configure(ui::configure)
         .default_service(web::to(not_found))
         .wrap(from_fn(metrics::record))
 }
