@@ -43,14 +43,24 @@ fn percentile(sorted: &[u64], per_mille: usize) -> u64 {
 }
 
 fn main() {
-    let seconds: u64 = std::env::var("LOAD_SECONDS").ok().and_then(|text| text.parse().ok()).unwrap_or(20);
+    let seconds: u64 = std::env::var("LOAD_SECONDS")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(20);
     let database = TestDatabase::new();
     let url = match &database.url {
         basin_ledger::store::DatabaseUrl::Sqlite(path) => format!("sqlite://{path}"),
         basin_ledger::store::DatabaseUrl::Postgres(url) => url.clone(),
     };
     let directory = tempfile::tempdir().unwrap();
-    let server = ServerProcess::start(directory.path(), &[("DATABASE_URL", &url), ("RATE_LIMIT_PER_SECOND", "1000000"), ("RATE_LIMIT_BURST", "1000000")]);
+    let server = ServerProcess::start(
+        directory.path(),
+        &[
+            ("DATABASE_URL", &url),
+            ("RATE_LIMIT_PER_SECOND", "1000000"),
+            ("RATE_LIMIT_BURST", "1000000"),
+        ],
+    );
     let token = server
         .stdout_so_far()
         .iter()
@@ -58,14 +68,26 @@ fn main() {
         .expect("admin token");
     let base = server.base_url.clone();
     let post = |path: &str, body: serde_json::Value| {
-        ureq::post(&format!("{base}{path}")).set("Authorization", &format!("Bearer {token}")).send_json(body).expect(path);
+        ureq::post(&format!("{base}{path}"))
+            .set("Authorization", &format!("Bearer {token}"))
+            .send_json(body)
+            .expect(path);
     };
     post("/v1/jurisdictions", json!({"code": "BJ", "name": "北京市"}));
-    post("/v1/jurisdictions", json!({"code": "HE-CD", "name": "承德市"}));
+    post(
+        "/v1/jurisdictions",
+        json!({"code": "HE-CD", "name": "承德市"}),
+    );
     post("/v1/basins", json!({"code": "chaobai", "name": "潮白河"}));
-    post("/v1/sections", json!({"code": "gubeikou", "name": "古北口", "basin": "chaobai", "river": "潮河", "water_body": "river", "target_class": "II", "upstream": "HE-CD", "downstream": "BJ"}));
+    post(
+        "/v1/sections",
+        json!({"code": "gubeikou", "name": "古北口", "basin": "chaobai", "river": "潮河", "water_body": "river", "target_class": "II", "upstream": "HE-CD", "downstream": "BJ"}),
+    );
     for worker in 0..WORKERS {
-        post("/v1/stations", json!({"code": format!("load-{worker}"), "name": "负载站", "section": "gubeikou"}));
+        post(
+            "/v1/stations",
+            json!({"code": format!("load-{worker}"), "name": "负载站", "section": "gubeikou"}),
+        );
     }
     let pid = server.child.id();
     let memory_at_start = memory_kib(pid, "VmRSS:");
@@ -123,7 +145,10 @@ fn main() {
         let memory_over_time = Arc::clone(&memory_over_time);
         std::thread::spawn(move || {
             while Instant::now() < deadline {
-                memory_over_time.lock().unwrap().push(memory_kib(pid, "VmRSS:"));
+                memory_over_time
+                    .lock()
+                    .unwrap()
+                    .push(memory_kib(pid, "VmRSS:"));
                 std::thread::sleep(Duration::from_millis(500));
             }
         })
@@ -135,8 +160,15 @@ fn main() {
     let elapsed_ms = started.elapsed().as_millis().max(1) as u64;
     let memory_at_end = memory_kib(pid, "VmRSS:");
     let peak = memory_kib(pid, "VmHWM:");
-    println!("load run on {} for {} s with {WORKERS} workers", database.url.backend_name(), seconds);
-    println!("{:<22} {:>9} {:>10} {:>10} {:>10} {:>7}", "operation", "requests", "per second", "p50 ms", "p99 ms", "errors");
+    println!(
+        "load run on {} for {} s with {WORKERS} workers",
+        database.url.backend_name(),
+        seconds
+    );
+    println!(
+        "{:<22} {:>9} {:>10} {:>10} {:>10} {:>7}",
+        "operation", "requests", "per second", "p50 ms", "p99 ms", "errors"
+    );
     for (operation, samples) in samples.lock().unwrap().iter_mut() {
         samples.micros.sort_unstable();
         let count = samples.micros.len() as u64;
@@ -153,7 +185,13 @@ fn main() {
         );
     }
     let over_time = memory_over_time.lock().unwrap().clone();
-    let quarters: Vec<String> = (1..=4).map(|quarter| over_time.get(over_time.len() * quarter / 4 - usize::from(quarter == 4)).map_or("-".into(), |kib| format!("{kib}"))).collect();
+    let quarters: Vec<String> = (1..=4)
+        .map(|quarter| {
+            over_time
+                .get(over_time.len() * quarter / 4 - usize::from(quarter == 4))
+                .map_or("-".into(), |kib| format!("{kib}"))
+        })
+        .collect();
     println!("server memory: {memory_at_start} KiB at start; at each quarter of the run {} KiB; {memory_at_end} KiB at end; peak {peak} KiB", quarters.join(" / "));
     assert!(server.terminate());
 }

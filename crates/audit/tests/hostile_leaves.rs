@@ -89,7 +89,10 @@ fn members_are_in_utf16_order(value: &Value) -> bool {
     match value {
         Value::Array(items) => items.iter().all(members_are_in_utf16_order),
         Value::Object(members) => {
-            let names: Vec<Vec<u16>> = members.keys().map(|name| name.encode_utf16().collect()).collect();
+            let names: Vec<Vec<u16>> = members
+                .keys()
+                .map(|name| name.encode_utf16().collect())
+                .collect();
             names.windows(2).all(|pair| pair[0] < pair[1])
                 && members.values().all(members_are_in_utf16_order)
         }
@@ -102,8 +105,13 @@ fn check_canonical(value: &Value) -> Result<(), TestCaseError> {
     prop_assert_eq!(written.is_ok(), is_signable(value, 0), "{:?}", written);
     let Ok(bytes) = written else { return Ok(()) };
     // Neither whitespace nor an unescaped control character anywhere.
-    prop_assert!(bytes.iter().all(|byte| *byte >= 0x20), "{:?}", String::from_utf8_lossy(&bytes));
-    let read_back: Value = serde_json::from_slice(&bytes).map_err(|error| TestCaseError::fail(error.to_string()))?;
+    prop_assert!(
+        bytes.iter().all(|byte| *byte >= 0x20),
+        "{:?}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let read_back: Value =
+        serde_json::from_slice(&bytes).map_err(|error| TestCaseError::fail(error.to_string()))?;
     prop_assert_eq!(&read_back, value);
     prop_assert!(members_are_in_utf16_order(&read_back));
     prop_assert_eq!(canonical_json(&read_back), Ok(bytes));
@@ -125,7 +133,9 @@ fn entry() -> impl Strategy<Value = LogEntry> {
 
 /// Ways to write the same JSON value that RFC 8785 does not allow.
 fn respelled(bytes: &[u8], how: u8) -> Vec<u8> {
-    let Ok(value) = serde_json::from_slice::<Value>(bytes) else { return bytes.to_vec() };
+    let Ok(value) = serde_json::from_slice::<Value>(bytes) else {
+        return bytes.to_vec();
+    };
     match how % 4 {
         0 => serde_json::to_vec_pretty(&value).unwrap_or_default(),
         // Members in reverse order.
@@ -141,19 +151,26 @@ fn respelled(bytes: &[u8], how: u8) -> Vec<u8> {
             .chars()
             .flat_map(|character| match character {
                 ' '..='~' => vec![character.to_string()],
-                other => other.encode_utf16(&mut [0; 2]).iter().map(|unit| format!("\\u{unit:04x}")).collect(),
+                other => other
+                    .encode_utf16(&mut [0; 2])
+                    .iter()
+                    .map(|unit| format!("\\u{unit:04x}"))
+                    .collect(),
             })
             .collect::<String>()
             .into_bytes(),
         // The index as a float.
-        _ => String::from_utf8_lossy(bytes).replacen("\"index\":", "\"index\":1.0e0,\"index\":", 1).into_bytes(),
+        _ => String::from_utf8_lossy(bytes)
+            .replacen("\"index\":", "\"index\":1.0e0,\"index\":", 1)
+            .into_bytes(),
     }
 }
 
 fn check_leaf(bytes: &[u8]) -> Result<(), TestCaseError> {
     if let Ok(entry) = parse_leaf(bytes) {
         prop_assert_eq!(entry.leaf_bytes(), Ok(bytes.to_vec()));
-        let value: Value = serde_json::from_slice(bytes).map_err(|error| TestCaseError::fail(error.to_string()))?;
+        let value: Value = serde_json::from_slice(bytes)
+            .map_err(|error| TestCaseError::fail(error.to_string()))?;
         prop_assert_eq!(canonical_json(&value), Ok(bytes.to_vec()));
     }
     Ok(())

@@ -248,8 +248,17 @@ fn edited(claim: &Claim, edits: &[ProofEdit]) -> Claim {
         }
     }
     let end = parts.pop().unwrap_or_default();
-    let start = if parts.is_empty() { Vec::new() } else { parts.remove(0) };
-    Claim { start, proof: parts, end, ..claim.clone() }
+    let start = if parts.is_empty() {
+        Vec::new()
+    } else {
+        parts.remove(0)
+    };
+    Claim {
+        start,
+        proof: parts,
+        end,
+        ..claim.clone()
+    }
 }
 
 proptest! {

@@ -83,14 +83,34 @@ pub const SNIPPETS: &[&[u8]] = &[
 /// so every edit applies to every input.
 #[derive(Debug, Clone)]
 pub enum Edit {
-    FlipBit { at: usize, bit: u8 },
-    SetByte { at: usize, byte: u8 },
-    Delete { at: usize, length: usize },
-    Insert { at: usize, bytes: Vec<u8> },
-    Truncate { at: usize },
-    Duplicate { at: usize, length: usize },
+    FlipBit {
+        at: usize,
+        bit: u8,
+    },
+    SetByte {
+        at: usize,
+        byte: u8,
+    },
+    Delete {
+        at: usize,
+        length: usize,
+    },
+    Insert {
+        at: usize,
+        bytes: Vec<u8>,
+    },
+    Truncate {
+        at: usize,
+    },
+    Duplicate {
+        at: usize,
+        length: usize,
+    },
     /// Replaces every occurrence, as a line-ending conversion or a search-and-replace would.
-    ReplaceAll { from: Vec<u8>, to: Vec<u8> },
+    ReplaceAll {
+        from: Vec<u8>,
+        to: Vec<u8>,
+    },
 }
 
 fn snippet() -> impl Strategy<Value = Vec<u8>> {
@@ -141,7 +161,10 @@ pub fn apply(edits: &[Edit], original: &[u8]) -> Vec<u8> {
                 let end = (start + length).min(bytes.len());
                 bytes.drain(start..end);
             }
-            Edit::Insert { at, bytes: inserted } => {
+            Edit::Insert {
+                at,
+                bytes: inserted,
+            } => {
                 let at = position(*at, &bytes);
                 bytes.splice(at..at, inserted.iter().copied());
             }
