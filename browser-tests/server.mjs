@@ -68,18 +68,25 @@ export async function startServer({ demo }) {
     LEDGER_KEY_FILE: join(directory, "ledger.key"),
     RUST_LOG: "warn",
   };
-  const child = spawn(binary, demo ? ["serve", "--demo"] : ["serve"], { cwd: directory, env: environment, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(binary, demo ? ["serve", "--demo"] : ["serve"], { cwd: directory, env: environment, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
+  let stderr = "";
   child.stdout.setEncoding("utf8");
   child.stdout.on("data", (chunk) => {
     stdout += chunk;
+  });
+  // The tamper test makes the server log integrity errors on purpose: keep its log out of the
+  // test report unless the server fails to start.
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk) => {
+    stderr = (stderr + chunk).slice(-20_000);
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(baseUrl, child);
   } catch (error) {
     child.kill("SIGKILL");
-    throw error;
+    throw new Error(`${error.message}\n${stderr}`);
   }
   const adminToken = (stdout.match(/blt_[A-Za-z0-9_-]+/) || [null])[0];
   const auditorToken = execFileSync(binary, ["token", "create", "--role", "auditor"], { cwd: directory, env: environment, encoding: "utf8" })

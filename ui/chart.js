@@ -48,14 +48,20 @@ function panel({ code, definition, months, waterBody, targetClass, offsetY }) {
     svg("text", { x: LEFT, y: offsetY + 16, class: "panel-title", text: `${parameterName(definition)} (${code}, ${definition.unit})${definition.in_class ? "" : " *"}` }),
     svg("rect", { x: LEFT, y: offsetY + TOP, width: plotWidth, height: PANEL_HEIGHT, class: "plot-area" }),
   ];
-  limits.forEach((limit, index) => {
-    if (limit === null || limit > top) return;
+  // Every limit gets its line; labels that would overlap one already drawn are left out, except
+  // the target's, which is always labelled.
+  const labelled = [];
+  const order = limits.map((limit, index) => index).sort((a, b) => (CLASSES[b] === targetClass) - (CLASSES[a] === targetClass));
+  for (const index of order) {
+    const limit = limits[index];
+    if (limit === null || limit > top) continue;
     const name = CLASSES[index];
-    children.push(
-      svg("line", { x1: LEFT, x2: LEFT + plotWidth, y1: y(limit), y2: y(limit), class: `limit-line ${classCss(name)} ${name === targetClass ? "target-limit" : ""}` }),
-      svg("text", { x: LEFT + plotWidth + 4, y: y(limit) + 4, class: "limit-label", text: `${name} ${limit}${name === targetClass ? ` (${t("target")})` : ""}` }),
-    );
-  });
+    const lineY = y(limit);
+    children.push(svg("line", { x1: LEFT, x2: LEFT + plotWidth, y1: lineY, y2: lineY, class: `limit-line ${classCss(name)} ${name === targetClass ? "target-limit" : ""}` }));
+    if (labelled.some((other) => Math.abs(other - lineY) < 11)) continue;
+    labelled.push(lineY);
+    children.push(svg("text", { x: LEFT + plotWidth + 4, y: lineY + 4, class: "limit-label", text: `${name} ${limit}${name === targetClass ? ` (${t("target")})` : ""}` }));
+  }
   for (const tick of [0, top / 2 / 1.12, top / 1.12]) {
     children.push(svg("text", { x: LEFT - 6, y: y(tick) + 4, class: "axis-label", "text-anchor": "end", text: Number(tick.toPrecision(3)).toString() }));
   }

@@ -32,7 +32,7 @@ function lanes(sections) {
     .map(([river, list]) => ({ river, sections: list.sort(flowOrder) }));
 }
 
-function sectionNode(section, status, x, y) {
+function sectionNode(section, status, x, y, year) {
   const waterClass = status && status.class ? status.class : null;
   const attained = status ? status.attained : null;
   const mark = attained === true ? " ✓" : attained === false ? " ✗" : "";
@@ -44,7 +44,7 @@ function sectionNode(section, status, x, y) {
   return svg(
     "a",
     {
-      href: `#/sections/${encodeURIComponent(section.code)}`,
+      href: `#/sections/${encodeURIComponent(section.code)}?year=${year}`,
       class: "section-node",
       "data-section": section.code,
       "data-class": waterClass || "",
@@ -64,8 +64,11 @@ function sectionNode(section, status, x, y) {
   );
 }
 
-/** The SVG diagram of one basin. `latest` maps a section code to {class, month, attained} or null. */
-export function riverDiagram(basin, sections, latest) {
+/**
+ * The SVG diagram of one basin. `latest` maps a section code to {class, month, attained} or null;
+ * `year` is the year shown, which the links to the sections keep.
+ */
+export function riverDiagram(basin, sections, latest, year) {
   const riverLanes = lanes(sections);
   const widest = Math.max(1, ...riverLanes.map((lane) => lane.sections.length));
   const outletX = LEFT_MARGIN + widest * NODE_SPACING + 20;
@@ -88,7 +91,7 @@ export function riverDiagram(basin, sections, latest) {
     );
     lane.sections.forEach((section, position) => {
       const x = LEFT_MARGIN + NODE_SPACING / 2 + position * NODE_SPACING;
-      children.push(sectionNode(section, latest.get(section.code), x, y));
+      children.push(sectionNode(section, latest.get(section.code), x, y, year));
     });
   });
   children.push(

@@ -143,7 +143,7 @@ export async function renderOverview(main, { year: requested }) {
   const basinCard = h("section", { class: "card", id: "basins" }, h("h2", {}, t("basins")), yearNavigation(year, ""), h("p", { class: "muted" }, t("basins_note")), classLegend());
   for (const basin of basins) {
     const members = sections.filter((section) => section.basin === basin.code);
-    if (members.length > 0) basinCard.append(h("div", { class: "diagram-scroll" }, riverDiagram(basin, members, latest)));
+    if (members.length > 0) basinCard.append(h("div", { class: "diagram-scroll" }, riverDiagram(basin, members, latest, year)));
   }
   const settlements = await optionalJson("/v1/settlements?limit=100");
   const settlementCard = h("section", { class: "card", id: "settlements" }, h("h2", {}, t("settlements")));

@@ -8,6 +8,11 @@ import { formatYuan } from "./money.js";
 import { genericTable, statusChip } from "./overview.js";
 import { verificationPanel } from "./verification.js";
 
+/** Indented JSON with short arrays of numbers (reading ids, say) kept on one line. */
+function readableJson(value) {
+  return JSON.stringify(value, null, 2).replace(/\[\s+(-?[0-9]+(?:,\s+-?[0-9]+)*)\s+\]/g, (_, inner) => `[${inner.replace(/,\s+/g, ", ")}]`);
+}
+
 function row(name, value) {
   return h("div", { class: "fact" }, h("dt", {}, name), h("dd", {}, value));
 }
@@ -67,7 +72,7 @@ export async function renderEntry(main, { index }) {
       h("dl", { class: "facts" }, row(t("entry_kind"), entry.kind), row(t("entry_time"), entry.time), row("leaf_hash", h("code", {}, entry.leaf_hash))),
       settlementLink,
       h("h3", {}, t("entry_body")),
-      h("pre", { class: "entry-body" }, JSON.stringify(entry.body, null, 2)),
+      h("pre", { class: "entry-body" }, readableJson(entry.body)),
     );
   };
   const failed = (error) => replaceChildren(details, h("h2", {}, `${t("log_entry")} #${index}`), h("p", { class: "error" }, error.message));
