@@ -1,5 +1,6 @@
 //! The command line: `serve`, `migrate`, `token create`, `keygen`, `sign`, `openapi`.
 
+pub mod audit;
 mod keys;
 
 use std::path::PathBuf;
@@ -85,6 +86,36 @@ pub enum Command {
     },
     /// Print the OpenAPI document (the same one the server serves at /openapi.json).
     Openapi,
+    /// Write an auditor's bundle: the log's entries, a fresh signed checkpoint, the log key, every
+    /// reading batch body and every reading. The bundle is verified before the command succeeds.
+    Export {
+        /// The folder to write (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// The ledger's private key file (to sign the checkpoint of the current size).
+        #[arg(long, env = "LEDGER_KEY_FILE", default_value = "basin-ledger.key")]
+        ledger_key_file: PathBuf,
+        /// The log's origin (the ledger key's name).
+        #[arg(long, env = "LOG_ORIGIN", default_value = "localhost/basin-ledger")]
+        log_origin: String,
+    },
+    /// Verify the ledger without trusting its operator: every leaf hash and chain link, the root
+    /// against the signed checkpoint, consistency with an older checkpoint, station signatures,
+    /// and every served reading against the evidence. Exits non-zero naming the first bad entry.
+    Verify {
+        /// A running server to fetch everything from (needs --token).
+        #[arg(long, conflicts_with = "bundle", required_unless_present = "bundle")]
+        url: Option<String>,
+        /// A folder written by `export` (offline).
+        #[arg(long)]
+        bundle: Option<PathBuf>,
+        /// Any token (an auditor token is enough) for --url.
+        #[arg(long, env = "BASIN_LEDGER_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// A checkpoint seen before: the log must extend it. The new checkpoint is written back.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
     /// Import published monitoring data.
     Import {
         #[command(subcommand)]

@@ -101,6 +101,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", cli::sign(&key, &context, &hash)?);
             Ok(())
         }
+        Command::Export {
+            out,
+            ledger_key_file,
+            log_origin,
+        } => {
+            let report = cli::audit::export(&database_url()?, &ledger_key_file, &log_origin, &out)?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
+        Command::Verify {
+            url,
+            bundle,
+            token,
+            checkpoint,
+        } => {
+            let report = match (url, bundle) {
+                (Some(url), _) => {
+                    let token = token.ok_or_else(|| {
+                        anyhow::anyhow!("--url needs --token (or BASIN_LEDGER_TOKEN)")
+                    })?;
+                    cli::audit::verify_url(&url, &token, checkpoint.as_deref())?
+                }
+                (None, Some(bundle)) => cli::audit::verify_folder(&bundle, checkpoint.as_deref())?,
+                (None, None) => anyhow::bail!("give --url or --bundle"),
+            };
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
         Command::Openapi => {
             println!("{}", api::openapi_document().to_pretty_json()?);
             Ok(())

@@ -54,6 +54,7 @@ fn a_full_cycle_logs_no_token_and_stores_only_token_hashes() {
             .set("Authorization", &format!("Bearer {token}"))
             .send_json(body)
             .map(|response| response.status())
+            .map_err(|error| error.to_string())
     };
     assert_eq!(
         post(

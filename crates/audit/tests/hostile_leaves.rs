@@ -4,7 +4,7 @@
 //! `canonical_json` must accept exactly the signed value set and write JSON that reads back
 //! equal; `parse_leaf` must accept only bytes that re-canonicalise to themselves.
 //!
-//! Long run (about 400 times the CI cases):
+//! Long run (`PROPTEST_CASES` replaces the CI case count of every property here):
 //! `PROPTEST_CASES=100000 cargo test -p basin-audit --test hostile_leaves`
 
 mod hostile;

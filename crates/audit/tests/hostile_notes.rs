@@ -3,7 +3,7 @@
 //! CR/LF mixes, byte order marks and huge numbers inserted. Nothing may panic, every strict
 //! parser accepts only its one canonical spelling, and no edit forges a signature.
 //!
-//! Long run (about 400 times the CI cases):
+//! Long run (`PROPTEST_CASES` replaces the CI case count of every property here):
 //! `PROPTEST_CASES=100000 cargo test -p basin-audit --test hostile_notes`
 
 mod common;

@@ -4,7 +4,7 @@
 //! verifiers accept is compared with the path shapes of RFC 9162 §2.1.3.1 and §2.1.4.1,
 //! computed here from the sizes alone.
 //!
-//! Long run (about 400 times the CI cases):
+//! Long run (`PROPTEST_CASES` replaces the CI case count of every property here):
 //! `PROPTEST_CASES=100000 cargo test -p basin-audit --test hostile_proofs`
 
 mod common;
@@ -204,11 +204,11 @@ enum ProofEdit {
 fn proof_edit() -> impl Strategy<Value = ProofEdit> {
     let element = any::<usize>();
     prop_oneof![
-        4 => (element.clone(), any::<usize>()).prop_map(|(element, bit)| ProofEdit::FlipBit { element, bit }),
-        1 => (element.clone(), prop_oneof![0_usize..=33, Just(64)]).prop_map(|(element, length)| ProofEdit::Resize { element, length }),
-        1 => element.clone().prop_map(|element| ProofEdit::Remove { element }),
-        1 => element.clone().prop_map(|element| ProofEdit::Repeat { element }),
-        1 => (element.clone(), any::<usize>()).prop_map(|(element, other)| ProofEdit::Swap { element, other }),
+        4 => (element, any::<usize>()).prop_map(|(element, bit)| ProofEdit::FlipBit { element, bit }),
+        1 => (element, prop_oneof![0_usize..=33, Just(64)]).prop_map(|(element, length)| ProofEdit::Resize { element, length }),
+        1 => element.prop_map(|element| ProofEdit::Remove { element }),
+        1 => element.prop_map(|element| ProofEdit::Repeat { element }),
+        1 => (element, any::<usize>()).prop_map(|(element, other)| ProofEdit::Swap { element, other }),
         1 => (element, prop::collection::vec(any::<u8>(), 32)).prop_map(|(element, bytes)| ProofEdit::Insert { element, bytes }),
         1 => Just(ProofEdit::SwapStartAndEnd),
     ]

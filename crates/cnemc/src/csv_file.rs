@@ -108,14 +108,14 @@ fn utf8_fields(record: &ByteRecord) -> Option<Vec<&str>> {
 /// Physical line numbers from byte offsets. The csv reader's own line count lags behind with
 /// CRLF line endings and blank lines (its record offsets can point at the end of the line
 /// before), so lines are counted here: a line ends at LF, CRLF or a lone CR.
-struct LineCounter<'a> {
+pub(crate) struct LineCounter<'a> {
     bytes: &'a [u8],
     offset: usize,
     line: usize,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
         LineCounter {
             bytes,
             offset: 0,
@@ -125,7 +125,7 @@ impl<'a> LineCounter<'a> {
 
     /// The line of the record said to start at `byte`. Records are read in order, so the count
     /// only moves forward; without an offset the record is taken to be on the next line.
-    fn line_at(&mut self, byte: Option<u64>) -> usize {
+    pub(crate) fn line_at(&mut self, byte: Option<u64>) -> usize {
         let Some(start) = byte.and_then(|byte| usize::try_from(byte).ok()) else {
             self.line += 1;
             return self.line;

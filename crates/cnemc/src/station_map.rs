@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use csv::ReaderBuilder;
 
+use crate::csv_file::LineCounter;
 use crate::error::MapError;
 use crate::name::normalise_name;
 use crate::without_byte_order_mark;
@@ -44,16 +45,14 @@ impl StationMap {
             });
         }
         let mut map = StationMap::default();
-        for (index, record) in records.enumerate() {
-            let fallback_line = index + 2;
+        // The csv reader's own line numbers are wrong after CRLF, lone CR and blank lines.
+        let mut lines = LineCounter::new(without_byte_order_mark(bytes));
+        for record in records {
             let record = record.map_err(|error| MapError::Line {
-                line: fallback_line,
+                line: lines.line_at(error.position().map(|position| position.byte())),
                 reason: error.to_string(),
             })?;
-            let line = record
-                .position()
-                .and_then(|position| usize::try_from(position.line()).ok())
-                .unwrap_or(fallback_line);
+            let line = lines.line_at(record.position().map(|position| position.byte()));
             let fields: Vec<&str> = record.iter().collect();
             let [province, name, station] = fields[..] else {
                 return Err(MapError::Line {

@@ -98,7 +98,17 @@ pub(crate) fn sampled_at(text: &str, year_source: YearSource) -> Result<DateTime
             }
         }
     };
-    Ok((local - TimeDelta::hours(BEIJING_OFFSET_HOURS)).and_utc())
+    // Early on 1 January of chrono's first year (reachable only through `--year`) has no UTC
+    // instant: refuse the row rather than panic on the overflow.
+    local
+        .checked_sub_signed(TimeDelta::hours(BEIJING_OFFSET_HOURS))
+        .map(|utc| utc.and_utc())
+        .ok_or_else(|| {
+            format!(
+                "the time `{text}` in {} is outside the calendar",
+                local.year()
+            )
+        })
 }
 
 fn month_day_clock(text: &str) -> Result<(u32, u32, NaiveTime), String> {

@@ -126,11 +126,11 @@ fn snippet() -> impl Strategy<Value = Vec<u8>> {
 pub fn edit() -> impl Strategy<Value = Edit> {
     let at = any::<usize>();
     prop_oneof![
-        4 => (at.clone(), 0_u8..8).prop_map(|(at, bit)| Edit::FlipBit { at, bit }),
-        2 => (at.clone(), any::<u8>()).prop_map(|(at, byte)| Edit::SetByte { at, byte }),
-        2 => (at.clone(), 1_usize..16).prop_map(|(at, length)| Edit::Delete { at, length }),
-        5 => (at.clone(), snippet()).prop_map(|(at, bytes)| Edit::Insert { at, bytes }),
-        1 => at.clone().prop_map(|at| Edit::Truncate { at }),
+        4 => (at, 0_u8..8).prop_map(|(at, bit)| Edit::FlipBit { at, bit }),
+        2 => (at, any::<u8>()).prop_map(|(at, byte)| Edit::SetByte { at, byte }),
+        2 => (at, 1_usize..16).prop_map(|(at, length)| Edit::Delete { at, length }),
+        5 => (at, snippet()).prop_map(|(at, bytes)| Edit::Insert { at, bytes }),
+        1 => at.prop_map(|at| Edit::Truncate { at }),
         1 => (at, 1_usize..64).prop_map(|(at, length)| Edit::Duplicate { at, length }),
         1 => (prop::sample::select(SNIPPETS), prop::sample::select(SNIPPETS))
             .prop_map(|(from, to)| Edit::ReplaceAll { from: from.to_vec(), to: to.to_vec() }),
