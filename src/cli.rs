@@ -52,6 +52,10 @@ pub enum Command {
         /// The log's origin: the first line of every checkpoint and the ledger key's name.
         #[arg(long, env = "LOG_ORIGIN", default_value = LOG_ORIGIN_DEFAULT)]
         log_origin: String,
+        /// Load the real-data demo first (Miyun/Chaobai and Guanting/Yongding registry, CNEMC
+        /// readings 2020-05..2021-04, example agreements, their settlements). Idempotent.
+        #[arg(long)]
+        demo: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate,

@@ -6,12 +6,14 @@
 
 pub mod api;
 pub mod cli;
+pub mod demo;
 pub mod export;
 pub mod import;
 pub mod key_file;
 pub mod ledger_key;
 pub mod model;
 pub mod server;
+pub mod settlement;
 pub mod store;
 pub mod tokens;
 pub mod verify;

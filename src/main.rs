@@ -41,6 +41,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             rate_limit_burst,
             ledger_key_file,
             log_origin,
+            demo,
         } => {
             let rate_limit = RateLimit {
                 requests_per_second: rate_limit_per_second,
@@ -52,6 +53,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 rate_limit,
                 ledger_key_file,
                 log_origin,
+                demo,
             }))
         }
         Command::Migrate => {

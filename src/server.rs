@@ -8,6 +8,7 @@ use actix_web::{web, HttpServer};
 
 use crate::api::rate_limit::RateLimit;
 use crate::api::{build_app, state::AppState};
+use crate::demo;
 use crate::ledger_key::{KeySource, LedgerKey};
 use crate::model::time::utc_text;
 use crate::store::{self, ledger_keys, DatabaseUrl};
@@ -26,6 +27,8 @@ pub struct ServeOptions {
     pub rate_limit: RateLimit,
     pub ledger_key_file: PathBuf,
     pub log_origin: String,
+    /// Load the demo data (idempotently) before serving.
+    pub demo: bool,
 }
 
 /// Opens the database and brings its schema up to date.
@@ -94,6 +97,13 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
             )?;
             stdout.flush()?;
         }
+    }
+    if options.demo {
+        let mut connection = pool.get()?;
+        let summary = demo::setup(&mut connection, &ledger_key, chrono::Utc::now())?;
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{}", summary.report(&options.bind))?;
+        stdout.flush()?;
     }
     let state = web::Data::new(
         AppState::new(pool, options.database_url.backend_name(), ledger_key)

@@ -124,6 +124,61 @@ fn rows() -> Vec<Row> {
         row("get", "/v1/log/proofs/inclusion", READ, None),
         row("get", "/v1/log/proofs/consistency", READ, None),
         row("get", "/v1/keys", PUBLIC, None),
+        row(
+            "post",
+            "/v1/agreements",
+            ADMIN_CREATES,
+            Some(
+                r#"{"code":"a-{caller}","name":"x","basin":"chaobai","upstream":"HE-CD","downstream":"BJ","period":"month","effective_from":"2025-01","components":[{"kind":"threshold","section":"gubeikou","parameter":"tp","limit":"0.1","amount_if_met_fen":100,"amount_if_failed_fen":-100}]}"#,
+            ),
+        ),
+        row("get", "/v1/agreements", READ, None),
+        row("get", "/v1/agreements/{code}", READ, None),
+        row(
+            "get",
+            "/v1/agreements/{code}/versions/{version}",
+            READ,
+            None,
+        ),
+        row(
+            "post",
+            "/v1/agreements/{code}/versions",
+            ADMIN_CREATES,
+            Some(
+                r#"{"effective_from":"2030-01","components":[{"kind":"threshold","section":"gubeikou","parameter":"tp","limit":"0.2","amount_if_met_fen":100,"amount_if_failed_fen":-100}]}"#,
+            ),
+        ),
+        // As a dry run (200), so that every permitted caller can issue the same period.
+        row(
+            "post",
+            "/v1/agreements/{code}/settlements",
+            [401, 200, 200, 403, 403, 403, 403],
+            Some(r#"{"period":"2025-07"}"#),
+        ),
+        row("get", "/v1/settlements", READ, None),
+        row("get", "/v1/settlements/{id}", READ, None),
+        // Only BJ's bureau acknowledges for BJ; key 00000000 is not registered (422).
+        row(
+            "post",
+            "/v1/settlements/{id}/acknowledgements",
+            [401, 403, 422, 403, 403, 403, 403],
+            Some(r#"{"jurisdiction":"BJ","key_id":"00000000","signature":"x"}"#),
+        ),
+        // The payer (BJ) or admin passes authorisation; the settlement is not acknowledged (409).
+        row(
+            "post",
+            "/v1/settlements/{id}/payments",
+            [401, 409, 409, 403, 403, 403, 403],
+            Some(
+                r#"{"amount_fen":1,"paid_at":"2025-09-01T10:00:00+08:00","reference":"r-{caller}"}"#,
+            ),
+        ),
+        row(
+            "post",
+            "/v1/settlements/{id}/disputes",
+            [401, 403, 201, 403, 403, 403, 403],
+            Some(r#"{"jurisdiction":"BJ","reason":"by {caller}"}"#),
+        ),
     ]
 }
 
@@ -137,6 +192,9 @@ fn concrete_path(template: &str, caller_number: usize, reading_ids: &[i64]) -> S
             "/v1/stations/gubeikou-auto/batches/seed",
         )
         .replace("/v1/stations/{code}", "/v1/stations/gubeikou-auto")
+        .replace("/v1/agreements/{code}", "/v1/agreements/miyun-test")
+        .replace("{version}", "1")
+        .replace("/v1/settlements/{id}", "/v1/settlements/1")
         .replace("{key_id}", "00000000")
         .replace("{index}", "0")
         .replace("{id}", &reading_ids[caller_number].to_string());
@@ -146,6 +204,8 @@ fn concrete_path(template: &str, caller_number: usize, reading_ids: &[i64]) -> S
         format!("{path}?index=0")
     } else if path.ends_with("/proofs/consistency") {
         format!("{path}?first=1")
+    } else if path.ends_with("/settlements") && path.starts_with("/v1/agreements/") {
+        format!("{path}?dry_run=true")
     } else {
         path
     }
@@ -178,6 +238,20 @@ async fn every_operation_gives_each_caller_the_expected_status() {
         .iter()
         .map(|id| id.as_i64().unwrap())
         .collect();
+    // An agreement with one settlement (BJ, downstream, pays: the July TP is within the limit).
+    app.admin_post(
+        "/v1/agreements",
+        json!({"code": "miyun-test", "name": "x", "basin": "chaobai", "upstream": "HE-CD", "downstream": "BJ",
+               "period": "month", "effective_from": "2025-01",
+               "components": [{"kind": "threshold", "section": "gubeikou", "parameter": "tp", "limit": "0.1",
+                               "amount_if_met_fen": 100, "amount_if_failed_fen": -100}]}),
+    )
+    .await;
+    app.admin_post(
+        "/v1/agreements/miyun-test/settlements",
+        json!({"period": "2025-07"}),
+    )
+    .await;
     let tokens: BTreeMap<&str, Option<String>> = BTreeMap::from([
         ("none", None),
         ("admin", Some(app.admin_token.clone())),

@@ -1,5 +1,6 @@
 //! HTTP layer (actix-web): startup, auth extractor, problem+json errors, one module per resource.
 
+pub mod agreements;
 pub mod auth;
 pub mod checks;
 pub mod health;
@@ -13,6 +14,7 @@ pub mod problem;
 pub mod rate_limit;
 pub mod readings;
 mod registry;
+pub mod settlements;
 pub mod state;
 mod ui;
 
@@ -38,7 +40,9 @@ fn services(config: &mut ServiceConfig) {
                 .configure(registry::configure)
                 .configure(readings::configure)
                 .configure(imports::configure)
-                .configure(log::configure),
+                .configure(log::configure)
+                .configure(agreements::configure)
+                .configure(settlements::configure),
         );
 }
 

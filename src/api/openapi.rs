@@ -18,6 +18,8 @@ use super::problem::{FieldProblem, Problem};
     tags(
         (name = "registry", description = "Jurisdictions, basins, sections and stations"),
         (name = "readings", description = "Station readings (GB 3838-2002 parameters), evidence and assessment"),
+        (name = "agreements", description = "Compensation agreements and their versions"),
+        (name = "settlements", description = "Signed settlements: issue, acknowledge, dispute, pay"),
         (name = "log", description = "The signed audit log: entries, checkpoints, proofs and the ledger's keys"),
         (name = "operations", description = "Health and metrics"),
     )

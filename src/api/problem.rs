@@ -6,7 +6,9 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::store::settlements::SettlementError;
 use crate::store::StoreError;
+use basin_domain::evaluation::EvaluationError;
 
 /// Where a problem is: a JSON Pointer into the body, a query parameter or a header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -238,6 +240,38 @@ impl From<StoreError> for ApiError {
             StoreError::Migration(_) | StoreError::Database(_) | StoreError::Corrupt(_) => {
                 Self::internal(error)
             }
+        }
+    }
+}
+
+impl From<SettlementError> for ApiError {
+    fn from(error: SettlementError) -> Self {
+        match error {
+            SettlementError::Store(error) => error.into(),
+            SettlementError::Evaluation(error) => error.into(),
+        }
+    }
+}
+
+/// Evaluation refusals concern the period asked for: missing data (one problem per section and
+/// parameter, naming the months), a period of the wrong kind, or numbers beyond exact arithmetic.
+impl From<EvaluationError> for ApiError {
+    fn from(error: EvaluationError) -> Self {
+        match error {
+            EvaluationError::Incomplete(missing) => {
+                let errors = missing
+                    .iter()
+                    .map(|item| FieldProblem::pointer("/period", item.to_string()))
+                    .collect();
+                Self::Unprocessable {
+                    detail: format!(
+                        "the period cannot be settled: data are missing for {} series (section and parameter)",
+                        missing.len()
+                    ),
+                    errors,
+                }
+            }
+            other => Self::invalid_field("/period", other.to_string()),
         }
     }
 }

@@ -2,5 +2,7 @@
 //! log entry's body is exactly what `GET` showed at that moment.
 
 pub mod access;
+pub mod agreement;
 pub mod registry;
+pub mod settlement;
 pub mod time;

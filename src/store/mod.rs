@@ -1,6 +1,8 @@
 //! Storage: diesel over SQLite or PostgreSQL. Transactions live here; every write
 //! transaction appends its audit-log entries before it commits.
 
+pub mod agreement_queries;
+pub mod agreements;
 pub mod connection;
 pub mod database_url;
 pub mod error;
@@ -14,6 +16,10 @@ pub mod page;
 pub mod readings;
 pub mod registry;
 pub mod schema;
+pub mod settlement_inputs;
+pub mod settlement_lifecycle;
+pub mod settlement_queries;
+pub mod settlements;
 pub mod tokens;
 
 pub use connection::{open_pool, run_migrations, AnyConnection, Pool, PooledConnection};
@@ -31,6 +37,18 @@ pub fn write_transaction<T>(
     connection: &mut AnyConnection,
     work: impl FnOnce(&mut AnyConnection, &mut LogWriter) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
+    write_transaction_as(connection, work)
+}
+
+/// [`write_transaction`] with the caller's error type, for a layer that adds its own cases
+/// (settlements' evaluation errors) to the store's.
+pub fn write_transaction_as<T, E>(
+    connection: &mut AnyConnection,
+    work: impl FnOnce(&mut AnyConnection, &mut LogWriter) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<StoreError> + From<diesel::result::Error>,
+{
     connection.transaction(|connection| {
         let mut writer = LogWriter::lock_head(connection)?;
         let result = work(connection, &mut writer)?;

@@ -135,6 +135,85 @@ diesel::table! {
 }
 
 diesel::table! {
+    agreements (code) {
+        code -> Text,
+        name -> Text,
+        basin -> Text,
+        upstream -> Text,
+        downstream -> Text,
+        period_kind -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    agreement_versions (agreement, version) {
+        agreement -> Text,
+        version -> BigInt,
+        effective_from -> Text,
+        effective_to -> Nullable<Text>,
+        min_valid_months -> BigInt,
+        components -> Text,
+        created_at -> Text,
+        log_index -> BigInt,
+    }
+}
+
+diesel::table! {
+    settlements (id) {
+        id -> BigInt,
+        agreement -> Text,
+        agreement_version -> BigInt,
+        period -> Text,
+        document -> Text,
+        document_sha256 -> Text,
+        signature -> Text,
+        key_id -> Text,
+        status -> Text,
+        net_fen -> BigInt,
+        amount_fen -> BigInt,
+        payer -> Nullable<Text>,
+        payee -> Nullable<Text>,
+        issued_at -> Text,
+        log_index -> BigInt,
+        supersedes -> Nullable<BigInt>,
+        superseded_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    settlement_acknowledgements (settlement_id, jurisdiction) {
+        settlement_id -> BigInt,
+        jurisdiction -> Text,
+        key_id -> Text,
+        signature -> Text,
+        acknowledged_at -> Text,
+        log_index -> BigInt,
+    }
+}
+
+diesel::table! {
+    settlement_disputes (settlement_id, log_index) {
+        settlement_id -> BigInt,
+        log_index -> BigInt,
+        jurisdiction -> Text,
+        reason -> Text,
+        disputed_at -> Text,
+    }
+}
+
+diesel::table! {
+    settlement_payments (settlement_id, reference) {
+        settlement_id -> BigInt,
+        reference -> Text,
+        amount_fen -> BigInt,
+        paid_at -> Text,
+        recorded_at -> Text,
+        log_index -> BigInt,
+    }
+}
+
+diesel::table! {
     ledger_keys (public_key) {
         public_key -> Text,
         origin -> Text,
@@ -157,5 +236,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     log_checkpoints,
     reading_batches,
     readings,
+    agreements,
+    agreement_versions,
+    settlements,
+    settlement_acknowledgements,
+    settlement_disputes,
+    settlement_payments,
     ledger_keys,
 );

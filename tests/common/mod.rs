@@ -2,6 +2,7 @@
 //! schema when `DATABASE_URL` points at PostgreSQL) and the app in-process.
 #![allow(dead_code)]
 
+pub mod agreements;
 pub mod audit;
 pub mod server_process;
 
@@ -135,6 +136,8 @@ pub struct TestApp<S> {
     pub pool: Pool,
     pub admin_token: String,
     pub database: TestDatabase,
+    /// The public half of the in-memory ledger key that signs this app's settlements.
+    pub ledger_public_key: ed25519_dalek::VerifyingKey,
 }
 
 pub async fn spawn_app() -> TestApp<
@@ -174,6 +177,7 @@ pub async fn spawn_app_configured(
     // In memory: only the binary's own tests exercise the key file.
     let ledger_key = LedgerKey::generate(LOG_ORIGIN_DEFAULT).expect("ledger key");
     register_ledger_key(&pool, &ledger_key).expect("ledger key registers");
+    let ledger_public_key = ledger_key.public_key();
     let state = web::Data::new(configure(AppState::new(pool.clone(), backend, ledger_key)));
     let service = test::init_service(build_app(state)).await;
     TestApp {
@@ -181,6 +185,7 @@ pub async fn spawn_app_configured(
         pool,
         admin_token,
         database,
+        ledger_public_key,
     }
 }
 

@@ -1,0 +1,221 @@
+//! Acknowledgements, disputes and payments. Each answers 201 with the settlement as it now
+//! stands; a retried acknowledgement or payment answers 200 with the same.
+
+use actix_web::{post, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::settlement_id;
+use crate::api::auth::Caller;
+use crate::api::checks::Checks;
+use crate::api::json::JsonBody;
+use crate::api::problem::{ApiError, Problem};
+use crate::api::state::AppState;
+use crate::model::settlement::Settlement;
+use crate::model::time::utc_text;
+use crate::store::settlement_lifecycle::{
+    self, Acknowledge, DisputeRequest, PaymentRequest, Recorded,
+};
+use crate::store::settlement_queries;
+
+/// Longest payment reference accepted, in characters.
+const REFERENCE_CHARACTERS_MAX: usize = 128;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgementBody {
+    #[schema(example = "HE-CD")]
+    pub jurisdiction: String,
+    /// A registered, not retired key of the jurisdiction.
+    #[schema(example = "3f65e915")]
+    pub key_id: String,
+    /// Base64 Ed25519 signature over `basin-ledger/ack/v1\n<document_sha256>\n`.
+    pub signature: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeBody {
+    #[schema(example = "BJ")]
+    pub jurisdiction: String,
+    #[schema(example = "the July readings at 古北口 include a week of instrument drift")]
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentBody {
+    /// Positive, at most what is outstanding.
+    pub amount_fen: i64,
+    /// RFC 3339 with an offset.
+    #[schema(example = "2025-09-01T10:00:00+08:00")]
+    pub paid_at: String,
+    /// The transfer's reference: a retry with the same reference is recognised.
+    #[schema(example = "BJ-2025-0731-001")]
+    pub reference: String,
+}
+
+/// The party's bureau, for its own jurisdiction, and only for a party of the agreement.
+async fn party_check(state: &AppState, id: i64, jurisdiction: &str) -> Result<(), ApiError> {
+    let parties = state
+        .run(move |connection| {
+            let row = settlement_queries::get_row(connection, id)?;
+            Ok(settlement_lifecycle::parties(connection, &row)?)
+        })
+        .await?;
+    if jurisdiction != parties.0 && jurisdiction != parties.1 {
+        return Err(ApiError::invalid_field(
+            "/jurisdiction",
+            format!(
+                "{jurisdiction} is not a party ({} or {})",
+                parties.0, parties.1
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn respond(recorded: Recorded) -> HttpResponse {
+    match recorded {
+        Recorded::Created(settlement) => HttpResponse::Created().json(settlement),
+        Recorded::Replayed(settlement) => HttpResponse::Ok().json(settlement),
+    }
+}
+
+/// Acknowledge a settlement for a party (that party's bureau), signed by its registered key.
+#[utoipa::path(tag = "settlements", request_body = AcknowledgementBody, security(("bearer" = [])), responses(
+    (status = 201, body = Settlement),
+    (status = 200, description = "the same acknowledgement again", body = Settlement),
+    (status = "4XX", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/settlements/{id}/acknowledgements")]
+pub async fn acknowledge(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: JsonBody<AcknowledgementBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = settlement_id(&id)?;
+    let request = body.value;
+    let mut checks = Checks::default();
+    checks.code("/jurisdiction", &request.jurisdiction);
+    checks.text("/key_id", &request.key_id);
+    checks.text("/signature", &request.signature);
+    checks.finish()?;
+    party_check(&state, id, &request.jurisdiction).await?;
+    caller.require_bureau_of(&request.jurisdiction)?;
+    let at = utc_text(chrono::Utc::now());
+    let recorded = state
+        .write(move |connection, log| {
+            settlement_lifecycle::acknowledge(
+                connection,
+                log,
+                &Acknowledge {
+                    settlement_id: id,
+                    jurisdiction: &request.jurisdiction,
+                    key_id: &request.key_id,
+                    signature: &request.signature,
+                    at: &at,
+                },
+            )
+        })
+        .await?;
+    Ok(respond(recorded))
+}
+
+/// Dispute a settlement (a bureau of either party, for itself).
+#[utoipa::path(tag = "settlements", request_body = DisputeBody, security(("bearer" = [])), responses(
+    (status = 201, body = Settlement),
+    (status = "4XX", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/settlements/{id}/disputes")]
+pub async fn dispute(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: JsonBody<DisputeBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = settlement_id(&id)?;
+    let request = body.value;
+    let mut checks = Checks::default();
+    checks.code("/jurisdiction", &request.jurisdiction);
+    checks.text("/reason", &request.reason);
+    checks.finish()?;
+    party_check(&state, id, &request.jurisdiction).await?;
+    caller.require_bureau_of(&request.jurisdiction)?;
+    let at = utc_text(chrono::Utc::now());
+    let settlement = state
+        .write(move |connection, log| {
+            settlement_lifecycle::dispute(
+                connection,
+                log,
+                &DisputeRequest {
+                    settlement_id: id,
+                    jurisdiction: &request.jurisdiction,
+                    reason: &request.reason,
+                    at: &at,
+                },
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(settlement))
+}
+
+/// Record a payment (the payer's bureau, or admin). Needs an acknowledged settlement; partial
+/// payments add up; reaching the amount makes it paid.
+#[utoipa::path(tag = "settlements", request_body = PaymentBody, security(("bearer" = [])), responses(
+    (status = 201, body = Settlement),
+    (status = 200, description = "the same payment again", body = Settlement),
+    (status = "4XX", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/settlements/{id}/payments")]
+pub async fn pay(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: JsonBody<PaymentBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = settlement_id(&id)?;
+    let request = body.value;
+    let mut checks = Checks::default();
+    if request.amount_fen <= 0 {
+        checks.fail("/amount_fen", "must be a positive number of fen");
+    }
+    let paid_at = chrono::DateTime::parse_from_rfc3339(&request.paid_at)
+        .map(|instant| utc_text(instant.with_timezone(&chrono::Utc)))
+        .map_err(|_| checks.fail("/paid_at", "must be an RFC 3339 time with an offset"))
+        .ok();
+    checks.text("/reference", &request.reference);
+    if request.reference.chars().count() > REFERENCE_CHARACTERS_MAX {
+        checks.fail(
+            "/reference",
+            format!("must be at most {REFERENCE_CHARACTERS_MAX} characters"),
+        );
+    }
+    checks.finish()?;
+    let paid_at = paid_at.ok_or_else(|| ApiError::invalid_field("/paid_at", "is not a time"))?;
+    let payer = state
+        .run(move |connection| Ok(settlement_queries::get_row(connection, id)?.payer))
+        .await?;
+    match &payer {
+        Some(payer) => caller.require_admin_or_bureau_of(&[payer])?,
+        None => caller.require_admin()?,
+    }
+    let at = utc_text(chrono::Utc::now());
+    let recorded = state
+        .write(move |connection, log| {
+            settlement_lifecycle::pay(
+                connection,
+                log,
+                &PaymentRequest {
+                    settlement_id: id,
+                    amount_fen: request.amount_fen,
+                    paid_at: &paid_at,
+                    reference: &request.reference,
+                    at: &at,
+                },
+            )
+        })
+        .await?;
+    Ok(respond(recorded))
+}

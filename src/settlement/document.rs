@@ -1,0 +1,230 @@
+//! The settlement document (API.md "A settlement") and its digests, as a pure function of the
+//! agreement version, the readings used, the period, the id and the issue time. No database and no
+//! clock: the server issues with it, and an auditor's `verify` recomputes with it from the log.
+
+use std::collections::BTreeMap;
+
+use basin_audit::canonical::{canonical_json, CanonicalError};
+use basin_domain::agreement::ValidTerms;
+use basin_domain::evaluation::{evaluate, settle_direction, EvaluationError, EvaluationInput};
+use basin_domain::quality::SectionFacts;
+use basin_domain::statistics::ReadingForStatistics;
+use basin_domain::{Code, Fen, MeasuredValue, ParameterCode, Period};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::model::time::utc_text;
+
+/// One reading used by a settlement, as the readings API shows it: `values` maps parameter codes
+/// to the literal decimal text the station sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsedReading {
+    pub id: i64,
+    pub section: String,
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub sampled_at: String,
+    pub values: BTreeMap<String, String>,
+}
+
+/// `supersedes` in the document: the settlement replaced and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SupersedesRef {
+    pub settlement_id: String,
+    pub reason: String,
+}
+
+/// Everything a settlement is computed from.
+#[derive(Debug, Clone)]
+pub struct DocumentInputs {
+    pub id: String,
+    pub agreement: String,
+    pub agreement_version: i64,
+    pub upstream: Code,
+    pub downstream: Code,
+    pub terms: ValidTerms,
+    /// Facts of (at least) every section the terms name.
+    pub sections: BTreeMap<Code, SectionFacts>,
+    pub period: Period,
+    /// Every counted reading of the named sections within the period, in any order.
+    pub readings: Vec<UsedReading>,
+    pub issued_at: DateTime<Utc>,
+    pub supersedes: Option<SupersedesRef>,
+}
+
+/// The document with its hash and the numbers the store indexes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssembledDocument {
+    pub document: Value,
+    /// The exact RFC 8785 bytes of `document`, as UTF-8 text.
+    pub canonical_text: String,
+    pub document_sha256: String,
+    pub net_fen: Fen,
+    pub amount_fen: Fen,
+    pub payer: Option<Code>,
+    pub payee: Option<Code>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AssemblyError {
+    #[error(transparent)]
+    Evaluation(#[from] EvaluationError),
+    /// A reading given as used cannot be: bad stored text, outside the period, another section.
+    #[error("reading {id}: {message}")]
+    Reading { id: i64, message: String },
+    #[error("the document is not canonical JSON: {0}")]
+    Canonical(#[from] CanonicalError),
+    #[error("the document cannot be written as JSON: {0}")]
+    Serialization(String),
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<Value, AssemblyError> {
+    serde_json::to_value(value).map_err(|error| AssemblyError::Serialization(error.to_string()))
+}
+
+/// Lowercase hex SHA-256 of the JCS text of the readings used, sorted by section code, then
+/// sampled_at, then id (API.md `readings_digest`).
+pub fn readings_digest(readings: &[UsedReading]) -> Result<String, CanonicalError> {
+    let mut sorted: Vec<&UsedReading> = readings.iter().collect();
+    sorted.sort_by(|left, right| {
+        (&left.section, &left.sampled_at, left.id).cmp(&(
+            &right.section,
+            &right.sampled_at,
+            right.id,
+        ))
+    });
+    let array = Value::Array(sorted.iter().map(|reading| reading_json(reading)).collect());
+    Ok(sha256_hex(&canonical_json(&array)?))
+}
+
+fn reading_json(reading: &UsedReading) -> Value {
+    json!({
+        "id": reading.id,
+        "section": reading.section,
+        "sampled_at": reading.sampled_at,
+        "values": reading.values,
+    })
+}
+
+/// Lowercase hex SHA-256 of a document's JCS bytes (`document_sha256`).
+pub fn document_sha256(document: &Value) -> Result<String, CanonicalError> {
+    Ok(sha256_hex(&canonical_json(document)?))
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Evaluates the terms over the readings and writes the document with exactly the fields of
+/// API.md, in this order: id, agreement, agreement_version, period, period_start, period_end,
+/// inputs, components, net_fen, payer, payee, amount_fen, issued_at, supersedes.
+pub fn assemble(inputs: DocumentInputs) -> Result<AssembledDocument, AssemblyError> {
+    let needed = inputs.terms.sections();
+    let mut by_section: BTreeMap<Code, Vec<ReadingForStatistics>> = BTreeMap::new();
+    for reading in &inputs.readings {
+        let (section, statistics_reading) = for_statistics(reading, &needed, &inputs.period)?;
+        by_section
+            .entry(section)
+            .or_default()
+            .push(statistics_reading);
+    }
+    let sections = needed
+        .iter()
+        .filter_map(|code| {
+            inputs
+                .sections
+                .get(code)
+                .map(|facts| (code.clone(), *facts))
+        })
+        .collect();
+    let evaluation = evaluate(EvaluationInput {
+        terms: inputs.terms,
+        period: inputs.period,
+        sections,
+        readings: by_section,
+    })?;
+    let direction = settle_direction(evaluation.net_fen, &inputs.upstream, &inputs.downstream);
+    let sections = to_json(&evaluation.sections)?;
+    let components = to_json(&evaluation.components)?;
+    let supersedes = to_json(&inputs.supersedes)?;
+    let document = json!({
+        "id": inputs.id,
+        "agreement": inputs.agreement,
+        "agreement_version": inputs.agreement_version,
+        "period": inputs.period.to_string(),
+        "period_start": utc_text(inputs.period.start_utc()),
+        "period_end": utc_text(inputs.period.end_utc()),
+        "inputs": {
+            "readings_digest": readings_digest(&inputs.readings)?,
+            "reading_count": inputs.readings.len(),
+            "sections": sections,
+        },
+        "components": components,
+        "net_fen": evaluation.net_fen.as_i64(),
+        "payer": direction.payer.as_ref().map(Code::as_str),
+        "payee": direction.payee.as_ref().map(Code::as_str),
+        "amount_fen": direction.amount_fen.as_i64(),
+        "issued_at": utc_text(inputs.issued_at),
+        "supersedes": supersedes,
+    });
+    let canonical = canonical_json(&document)?;
+    let document_sha256 = sha256_hex(&canonical);
+    let canonical_text = String::from_utf8(canonical)
+        .map_err(|_| AssemblyError::Serialization("canonical JSON is not UTF-8".into()))?;
+    Ok(AssembledDocument {
+        document,
+        canonical_text,
+        document_sha256,
+        net_fen: evaluation.net_fen,
+        amount_fen: direction.amount_fen,
+        payer: direction.payer,
+        payee: direction.payee,
+    })
+}
+
+/// Parses a used reading back into exact values, refusing one the settlement could not have used.
+fn for_statistics(
+    reading: &UsedReading,
+    needed: &[Code],
+    period: &Period,
+) -> Result<(Code, ReadingForStatistics), AssemblyError> {
+    let refuse = |message: String| AssemblyError::Reading {
+        id: reading.id,
+        message,
+    };
+    let section = Code::parse(&reading.section)
+        .ok()
+        .filter(|code| needed.contains(code))
+        .ok_or_else(|| {
+            refuse(format!(
+                "section {} is not one the terms name",
+                reading.section
+            ))
+        })?;
+    let sampled_at = DateTime::parse_from_rfc3339(&reading.sampled_at)
+        .map_err(|error| refuse(format!("sampled_at {:?}: {error}", reading.sampled_at)))?
+        .with_timezone(&Utc);
+    if !period.contains(sampled_at) {
+        return Err(refuse(format!(
+            "sampled at {} is outside {period}",
+            reading.sampled_at
+        )));
+    }
+    let mut values = BTreeMap::new();
+    for (code, literal) in &reading.values {
+        let parameter = ParameterCode::parse(code)
+            .map_err(|_| refuse(format!("unknown parameter {code:?}")))?;
+        let value = MeasuredValue::parse_for(parameter, literal)
+            .map_err(|error| refuse(format!("{code} {literal:?}: {error}")))?;
+        values.insert(parameter, value.decimal());
+    }
+    Ok((
+        section,
+        ReadingForStatistics {
+            id: reading.id,
+            sampled_at,
+            values,
+        },
+    ))
+}

@@ -1,0 +1,303 @@
+//! Agreements aggregate: an agreement's fixed parts (parties, basin, period kind) and its
+//! versions. Every version appends an `agreement.version` entry, whose body is the version exactly
+//! as `GET /v1/agreements/{code}/versions/{n}` shows it (without the log index).
+
+use std::collections::BTreeMap;
+
+use basin_domain::quality::SectionFacts;
+use basin_domain::{Code, Period, WaterBody, WaterClass};
+use diesel::prelude::*;
+
+use super::connection::AnyConnection;
+use super::error::StoreError;
+use super::log::{Appended, LogWriter};
+use super::schema::{agreement_versions, agreements, basins, jurisdictions, sections};
+use crate::model::agreement::{AgreementReceipt, AgreementVersion};
+use crate::settlement::periods;
+
+use super::agreement_queries::latest_version;
+pub use super::agreement_queries::{
+    get_agreement, get_version, list_agreements, version_in_effect,
+};
+
+/// Most versions one agreement may have; listing an agreement shows them all.
+pub const VERSIONS_MAX: i64 = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct AgreementRow {
+    pub code: String,
+    pub name: String,
+    pub basin: String,
+    pub upstream: String,
+    pub downstream: String,
+    pub period_kind: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct VersionRow {
+    pub agreement: String,
+    pub version: i64,
+    pub effective_from: String,
+    pub effective_to: Option<String>,
+    pub min_valid_months: i64,
+    pub components: String,
+    pub created_at: String,
+    pub log_index: i64,
+}
+
+/// What the registry says about the names an agreement uses, for validation with pointers.
+#[derive(Debug, Clone, Default)]
+pub struct RegistryContext {
+    pub basin_exists: bool,
+    pub upstream_exists: bool,
+    pub downstream_exists: bool,
+    /// The sections of the basin.
+    pub sections: BTreeMap<Code, SectionFacts>,
+}
+
+pub fn registry_context(
+    connection: &mut AnyConnection,
+    basin: &str,
+    upstream: &str,
+    downstream: &str,
+) -> Result<RegistryContext, StoreError> {
+    let basin_count: i64 = basins::table
+        .filter(basins::code.eq(basin))
+        .count()
+        .get_result(connection)?;
+    let mut exists = |code: &str| -> Result<bool, StoreError> {
+        let count: i64 = jurisdictions::table
+            .filter(jurisdictions::code.eq(code))
+            .count()
+            .get_result(connection)?;
+        Ok(count > 0)
+    };
+    let upstream_exists = exists(upstream)?;
+    let downstream_exists = exists(downstream)?;
+    Ok(RegistryContext {
+        basin_exists: basin_count > 0,
+        upstream_exists,
+        downstream_exists,
+        sections: basin_section_facts(connection, basin)?,
+    })
+}
+
+/// Water body and target class of every section of a basin, keyed by code.
+pub fn basin_section_facts(
+    connection: &mut AnyConnection,
+    basin: &str,
+) -> Result<BTreeMap<Code, SectionFacts>, StoreError> {
+    let rows: Vec<(String, String, String)> = sections::table
+        .filter(sections::basin.eq(basin))
+        .select((sections::code, sections::water_body, sections::target_class))
+        .load(connection)?;
+    rows.into_iter()
+        .map(|(code, water_body, target_class)| {
+            let corrupt = || StoreError::Corrupt(format!("section {code} has unreadable facts"));
+            let water_body = match water_body.as_str() {
+                "river" => WaterBody::River,
+                "lake" => WaterBody::Lake,
+                _ => return Err(corrupt()),
+            };
+            let target_class = WaterClass::parse(&target_class).map_err(|_| corrupt())?;
+            let code = Code::parse(&code).map_err(|_| corrupt())?;
+            Ok((
+                code,
+                SectionFacts {
+                    water_body,
+                    target_class,
+                },
+            ))
+        })
+        .collect()
+}
+
+pub fn find_agreement(
+    connection: &mut AnyConnection,
+    code: &str,
+) -> Result<Option<AgreementRow>, StoreError> {
+    Ok(agreements::table
+        .filter(agreements::code.eq(code))
+        .select(agreement_columns())
+        .first::<AgreementRow>(connection)
+        .optional()?)
+}
+
+pub fn get_agreement_row(
+    connection: &mut AnyConnection,
+    code: &str,
+) -> Result<AgreementRow, StoreError> {
+    find_agreement(connection, code)?.ok_or_else(|| StoreError::NotFound {
+        what: "agreement",
+        key: code.into(),
+    })
+}
+
+pub(super) type AgreementColumns = (
+    agreements::code,
+    agreements::name,
+    agreements::basin,
+    agreements::upstream,
+    agreements::downstream,
+    agreements::period_kind,
+    agreements::created_at,
+);
+
+pub(super) fn agreement_columns() -> AgreementColumns {
+    (
+        agreements::code,
+        agreements::name,
+        agreements::basin,
+        agreements::upstream,
+        agreements::downstream,
+        agreements::period_kind,
+        agreements::created_at,
+    )
+}
+
+/// Creates the agreement with its first version (the caller validated both).
+pub fn create_agreement(
+    connection: &mut AnyConnection,
+    log: &mut LogWriter,
+    version: &AgreementVersion,
+) -> Result<AgreementReceipt, StoreError> {
+    if find_agreement(connection, &version.agreement)?.is_some() {
+        return Err(StoreError::Duplicate {
+            what: "agreement",
+            key: version.agreement.clone(),
+        });
+    }
+    diesel::insert_into(agreements::table)
+        .values((
+            agreements::code.eq(&version.agreement),
+            agreements::name.eq(&version.name),
+            agreements::basin.eq(&version.basin),
+            agreements::upstream.eq(&version.upstream),
+            agreements::downstream.eq(&version.downstream),
+            agreements::period_kind.eq(&version.period),
+            agreements::created_at.eq(&version.created_at),
+        ))
+        .execute(connection)?;
+    insert_version(connection, log, version, None)
+}
+
+/// The parts of a new version that the client chooses (parties, basin and period stay).
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub effective_from: Period,
+    pub effective_to: Option<Period>,
+    pub min_valid_months: u32,
+    pub components: serde_json::Value,
+    pub created_at: String,
+}
+
+/// Adds a version after the newest one. It must start after the newest version's start; when
+/// the newest version would still be in effect then, it is ended the period before.
+pub fn add_version(
+    connection: &mut AnyConnection,
+    log: &mut LogWriter,
+    code: &str,
+    new: &NewVersion,
+) -> Result<AgreementReceipt, StoreError> {
+    let agreement = get_agreement_row(connection, code)?;
+    let latest = latest_version(connection, code)?;
+    if latest.version >= VERSIONS_MAX {
+        return Err(StoreError::Conflict(format!(
+            "agreement {code} has {VERSIONS_MAX} versions, the most it may have"
+        )));
+    }
+    let latest_from = parse_period(&latest.effective_from)?;
+    if new.effective_from <= latest_from {
+        return Err(StoreError::FieldInvalid {
+            pointer: "/effective_from".into(),
+            message: format!(
+                "must be after {latest_from}, the start of the current version {}",
+                latest.version
+            ),
+        });
+    }
+    let latest_to = latest
+        .effective_to
+        .as_deref()
+        .map(parse_period)
+        .transpose()?;
+    let mut ended = None;
+    if latest_to.is_none_or(|to| to >= new.effective_from) {
+        // The new version starts after the latest's start, so a previous period exists.
+        let end = periods::previous(new.effective_from)
+            .ok_or_else(|| StoreError::Corrupt("no period before a later start".into()))?;
+        diesel::update(
+            agreement_versions::table
+                .filter(agreement_versions::agreement.eq(code))
+                .filter(agreement_versions::version.eq(latest.version)),
+        )
+        .set(agreement_versions::effective_to.eq(end.to_string()))
+        .execute(connection)?;
+        ended = Some((latest.version, end));
+    }
+    let version = AgreementVersion {
+        agreement: agreement.code,
+        name: agreement.name,
+        basin: agreement.basin,
+        upstream: agreement.upstream,
+        downstream: agreement.downstream,
+        period: agreement.period_kind,
+        version: latest.version + 1,
+        effective_from: new.effective_from.to_string(),
+        effective_to: new.effective_to.map(|to| to.to_string()),
+        min_valid_months: new.min_valid_months,
+        components: new.components.clone(),
+        created_at: new.created_at.clone(),
+    };
+    insert_version(connection, log, &version, ended)
+}
+
+fn insert_version(
+    connection: &mut AnyConnection,
+    log: &mut LogWriter,
+    version: &AgreementVersion,
+    ended: Option<(i64, Period)>,
+) -> Result<AgreementReceipt, StoreError> {
+    let mut body =
+        serde_json::to_value(version).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    // Which earlier version this one cut short, so that the log alone rebuilds every range.
+    let ends = match ended {
+        Some((number, end)) => {
+            serde_json::json!({"version": number, "effective_to": end.to_string()})
+        }
+        None => serde_json::Value::Null,
+    };
+    body.as_object_mut()
+        .ok_or_else(|| StoreError::Corrupt("a version is not a JSON object".into()))?
+        .insert("ends".into(), ends);
+    let Appended { index, .. } =
+        log.append(connection, "agreement.version", &version.created_at, body)?;
+    let components = serde_json::to_string(&version.components)
+        .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    diesel::insert_into(agreement_versions::table)
+        .values((
+            agreement_versions::agreement.eq(&version.agreement),
+            agreement_versions::version.eq(version.version),
+            agreement_versions::effective_from.eq(&version.effective_from),
+            agreement_versions::effective_to.eq(&version.effective_to),
+            agreement_versions::min_valid_months.eq(i64::from(version.min_valid_months)),
+            agreement_versions::components.eq(components),
+            agreement_versions::created_at.eq(&version.created_at),
+            agreement_versions::log_index.eq(to_i64(index)?),
+        ))
+        .execute(connection)?;
+    Ok(AgreementReceipt {
+        code: version.agreement.clone(),
+        version: version.version,
+        log_index: index,
+    })
+}
+
+pub fn parse_period(text: &str) -> Result<Period, StoreError> {
+    Period::parse(text).map_err(|_| StoreError::Corrupt(format!("stored period {text:?}")))
+}
+
+fn to_i64(value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::Corrupt(format!("{value} exceeds i64")))
+}

@@ -1,0 +1,214 @@
+//! Reading settlements back: the stored canonical document (its SHA-256 re-checked on every read),
+//! the ledger's signature, the status and what the parties recorded.
+
+use diesel::prelude::*;
+
+use super::connection::AnyConnection;
+use super::error::StoreError;
+use super::page::{finish_page, Page, PageRequest};
+use super::schema::{
+    settlement_acknowledgements, settlement_disputes, settlement_payments, settlements,
+};
+use crate::model::settlement::{Acknowledgement, Dispute, Payment, Settlement};
+use crate::settlement::document::sha256_hex;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct SettlementRow {
+    pub id: i64,
+    pub agreement: String,
+    pub agreement_version: i64,
+    pub period: String,
+    pub document: String,
+    pub document_sha256: String,
+    pub signature: String,
+    pub key_id: String,
+    pub status: String,
+    pub net_fen: i64,
+    pub amount_fen: i64,
+    pub payer: Option<String>,
+    pub payee: Option<String>,
+    pub issued_at: String,
+    pub log_index: i64,
+    pub supersedes: Option<i64>,
+    pub superseded_by: Option<i64>,
+}
+
+pub fn find_row(
+    connection: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<SettlementRow>, StoreError> {
+    Ok(settlements::table
+        .filter(settlements::id.eq(id))
+        .first::<SettlementRow>(connection)
+        .optional()?)
+}
+
+pub fn get_row(connection: &mut AnyConnection, id: i64) -> Result<SettlementRow, StoreError> {
+    find_row(connection, id)?.ok_or_else(|| StoreError::NotFound {
+        what: "settlement",
+        key: id.to_string(),
+    })
+}
+
+pub fn get_settlement(connection: &mut AnyConnection, id: i64) -> Result<Settlement, StoreError> {
+    let row = get_row(connection, id)?;
+    to_settlement(connection, row)
+}
+
+/// Filters of `GET /v1/settlements`.
+#[derive(Debug, Clone, Default)]
+pub struct SettlementFilter {
+    pub agreement: Option<String>,
+    pub period: Option<String>,
+    pub status: Option<String>,
+}
+
+/// Settlements ordered by (period, id), after the cursor key.
+pub fn list_settlements(
+    connection: &mut AnyConnection,
+    filter: &SettlementFilter,
+    request: &PageRequest<(String, i64)>,
+) -> Result<Page<Settlement, (String, i64)>, StoreError> {
+    let mut query = settlements::table
+        .order((settlements::period.asc(), settlements::id.asc()))
+        .limit(request.fetch_count())
+        .into_boxed();
+    if let Some(agreement) = &filter.agreement {
+        query = query.filter(settlements::agreement.eq(agreement.clone()));
+    }
+    if let Some(period) = &filter.period {
+        query = query.filter(settlements::period.eq(period.clone()));
+    }
+    if let Some(status) = &filter.status {
+        query = query.filter(settlements::status.eq(status.clone()));
+    }
+    if let Some((period, id)) = &request.after {
+        query = query.filter(
+            settlements::period
+                .gt(period.clone())
+                .or(settlements::period
+                    .eq(period.clone())
+                    .and(settlements::id.gt(*id))),
+        );
+    }
+    let items = query
+        .load::<SettlementRow>(connection)?
+        .into_iter()
+        .map(|row| to_settlement(connection, row))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(finish_page(items, request.limit, |item: &Settlement| {
+        // Ids are decimal digits by construction; a stored one that is not cannot be listed.
+        (
+            item.document.period.clone(),
+            item.document.id.parse().unwrap_or(i64::MAX),
+        )
+    }))
+}
+
+fn to_settlement(
+    connection: &mut AnyConnection,
+    row: SettlementRow,
+) -> Result<Settlement, StoreError> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("settlement {}: {what}", row.id));
+    // Re-verify what was written: the stored text must still hash to the signed digest.
+    if sha256_hex(row.document.as_bytes()) != row.document_sha256 {
+        return Err(corrupt("the stored document no longer matches its SHA-256"));
+    }
+    let document: crate::model::settlement::SettlementDocument =
+        serde_json::from_str(&row.document).map_err(|error| corrupt(&error.to_string()))?;
+    if document.id != row.id.to_string() {
+        return Err(corrupt("the document names another id"));
+    }
+    let acknowledgements = settlement_acknowledgements::table
+        .filter(settlement_acknowledgements::settlement_id.eq(row.id))
+        .order(settlement_acknowledgements::log_index.asc())
+        .select((
+            settlement_acknowledgements::jurisdiction,
+            settlement_acknowledgements::key_id,
+            settlement_acknowledgements::signature,
+            settlement_acknowledgements::acknowledged_at,
+            settlement_acknowledgements::log_index,
+        ))
+        .load::<(String, String, String, String, i64)>(connection)?
+        .into_iter()
+        .map(
+            |(jurisdiction, key_id, signature, acknowledged_at, log_index)| {
+                Ok(Acknowledgement {
+                    jurisdiction,
+                    key_id,
+                    signature,
+                    acknowledged_at,
+                    log_index: index(log_index)?,
+                })
+            },
+        )
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let disputes = settlement_disputes::table
+        .filter(settlement_disputes::settlement_id.eq(row.id))
+        .order(settlement_disputes::log_index.asc())
+        .select((
+            settlement_disputes::jurisdiction,
+            settlement_disputes::reason,
+            settlement_disputes::disputed_at,
+            settlement_disputes::log_index,
+        ))
+        .load::<(String, String, String, i64)>(connection)?
+        .into_iter()
+        .map(|(jurisdiction, reason, disputed_at, log_index)| {
+            Ok(Dispute {
+                jurisdiction,
+                reason,
+                disputed_at,
+                log_index: index(log_index)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let payments = payments_of(connection, row.id)?;
+    let paid_fen = payments
+        .iter()
+        .map(|payment| payment.amount_fen)
+        .sum::<i64>();
+    Ok(Settlement {
+        document,
+        document_sha256: row.document_sha256,
+        signature: row.signature,
+        key_id: row.key_id,
+        status: row.status,
+        log_index: index(row.log_index)?,
+        superseded_by: row.superseded_by.map(|id| id.to_string()),
+        paid_fen,
+        outstanding_fen: row.amount_fen - paid_fen,
+        acknowledgements,
+        disputes,
+        payments,
+    })
+}
+
+pub fn payments_of(connection: &mut AnyConnection, id: i64) -> Result<Vec<Payment>, StoreError> {
+    settlement_payments::table
+        .filter(settlement_payments::settlement_id.eq(id))
+        .order(settlement_payments::log_index.asc())
+        .select((
+            settlement_payments::reference,
+            settlement_payments::amount_fen,
+            settlement_payments::paid_at,
+            settlement_payments::recorded_at,
+            settlement_payments::log_index,
+        ))
+        .load::<(String, i64, String, String, i64)>(connection)?
+        .into_iter()
+        .map(|(reference, amount_fen, paid_at, recorded_at, log_index)| {
+            Ok(Payment {
+                reference,
+                amount_fen,
+                paid_at,
+                recorded_at,
+                log_index: index(log_index)?,
+            })
+        })
+        .collect()
+}
+
+fn index(value: i64) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("negative log index {value}")))
+}

@@ -1,0 +1,240 @@
+//! Issuing settlements: the version in effect, the counted readings of every section its
+//! components name, the pure document assembly, the ledger's signature, and the
+//! `settlement.issued` (and `settlement.superseded`) log entries, all in one write transaction so
+//! the readings used are exactly those counted at the moment of issue.
+
+use basin_audit::messages::SigningContext;
+use basin_domain::evaluation::EvaluationError;
+use basin_domain::{Code, Period};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::agreements;
+use super::connection::AnyConnection;
+use super::error::StoreError;
+use super::log::LogWriter;
+use super::schema::settlements;
+pub use super::settlement_inputs::period_kind;
+use super::settlement_inputs::prepare;
+use super::settlement_queries::{find_row, get_settlement};
+use crate::ledger_key::LedgerKey;
+use crate::model::settlement::{Settlement, SettlementDocument, SettlementPreview};
+use crate::model::time::utc_text;
+use crate::settlement::document::{AssemblyError, SupersedesRef};
+use crate::settlement::lifecycle::{self, Action, Status};
+
+/// Why a settlement could not be issued. Evaluation errors (missing data above all) are the
+/// client's to fix; everything else is the store's.
+#[derive(Debug, thiserror::Error)]
+pub enum SettlementError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Evaluation(#[from] EvaluationError),
+}
+
+impl From<diesel::result::Error> for SettlementError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Store(StoreError::from(error))
+    }
+}
+
+impl From<AssemblyError> for SettlementError {
+    fn from(error: AssemblyError) -> Self {
+        match error {
+            AssemblyError::Evaluation(error) => Self::Evaluation(error),
+            // The readings and terms came from the database: failing to use them is corruption.
+            other => Self::Store(StoreError::Corrupt(other.to_string())),
+        }
+    }
+}
+
+/// `POST /v1/agreements/{code}/settlements`, parsed.
+#[derive(Debug, Clone)]
+pub struct IssueRequest {
+    pub agreement: String,
+    pub period: Period,
+    pub supersedes: Option<SupersedesRequest>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SupersedesRequest {
+    pub settlement_id: i64,
+    pub reason: String,
+}
+
+/// The identifier a dry run puts in its document: never a stored settlement's.
+pub const PREVIEW_ID: &str = "preview";
+
+/// The document that would be issued now; nothing is stored, signed or logged.
+pub fn preview(
+    connection: &mut AnyConnection,
+    request: &IssueRequest,
+    now: DateTime<Utc>,
+) -> Result<SettlementPreview, SettlementError> {
+    let agreement = agreements::get_agreement_row(connection, &request.agreement)?;
+    let supersedes = request.supersedes.as_ref().map(supersedes_ref);
+    let (assembled, _) = prepare(
+        connection,
+        &agreement,
+        request.period,
+        PREVIEW_ID,
+        now,
+        supersedes,
+    )?;
+    Ok(SettlementPreview {
+        document: parse_document(&assembled.document)?,
+        document_sha256: assembled.document_sha256,
+        dry_run: true,
+    })
+}
+
+/// Issues, signs and logs a settlement. Runs inside `store::write_transaction`.
+pub fn issue(
+    connection: &mut AnyConnection,
+    log: &mut LogWriter,
+    key: &LedgerKey,
+    request: &IssueRequest,
+    now: DateTime<Utc>,
+) -> Result<Settlement, SettlementError> {
+    let agreement = agreements::get_agreement_row(connection, &request.agreement)?;
+    let replaced = check_supersession(connection, request)?;
+    let id = next_id(connection)?;
+    let supersedes = request.supersedes.as_ref().map(supersedes_ref);
+    let (assembled, version) = prepare(
+        connection,
+        &agreement,
+        request.period,
+        &id.to_string(),
+        now,
+        supersedes,
+    )?;
+    let signature = key
+        .sign(SigningContext::Settlement, &assembled.document_sha256)
+        .map_err(|error| StoreError::Corrupt(format!("signing the settlement: {error}")))?;
+    let issued_at = utc_text(now);
+    if let Some(old) = replaced {
+        // Out of force first: at most one settlement per agreement and period is in force.
+        diesel::update(settlements::table.filter(settlements::id.eq(old)))
+            .set(settlements::status.eq(Status::Superseded.as_str()))
+            .execute(connection)?;
+    }
+    let body = serde_json::json!({
+        "document": assembled.document,
+        "document_sha256": assembled.document_sha256,
+        "key_id": key.key_id(),
+        "signature": signature,
+    });
+    let appended = log.append(connection, "settlement.issued", &issued_at, body)?;
+    diesel::insert_into(settlements::table)
+        .values((
+            settlements::id.eq(id),
+            settlements::agreement.eq(&agreement.code),
+            settlements::agreement_version.eq(version),
+            settlements::period.eq(request.period.to_string()),
+            settlements::document.eq(&assembled.canonical_text),
+            settlements::document_sha256.eq(&assembled.document_sha256),
+            settlements::signature.eq(&signature),
+            settlements::key_id.eq(key.key_id()),
+            settlements::status.eq(Status::Issued.as_str()),
+            settlements::net_fen.eq(assembled.net_fen.as_i64()),
+            settlements::amount_fen.eq(assembled.amount_fen.as_i64()),
+            settlements::payer.eq(assembled.payer.as_ref().map(Code::as_str)),
+            settlements::payee.eq(assembled.payee.as_ref().map(Code::as_str)),
+            settlements::issued_at.eq(&issued_at),
+            settlements::log_index.eq(to_i64(appended.index)?),
+            settlements::supersedes.eq(replaced),
+        ))
+        .execute(connection)?;
+    if let (Some(old), Some(supersedes)) = (replaced, &request.supersedes) {
+        diesel::update(settlements::table.filter(settlements::id.eq(old)))
+            .set(settlements::superseded_by.eq(id))
+            .execute(connection)?;
+        let body = serde_json::json!({
+            "settlement_id": old.to_string(),
+            "superseded_by": id.to_string(),
+            "reason": supersedes.reason,
+        });
+        log.append(connection, "settlement.superseded", &issued_at, body)?;
+    }
+    Ok(get_settlement(connection, id)?)
+}
+
+/// A second settlement for the same agreement and period needs `supersedes` naming the one in
+/// force, which must not be paid. Returns the id to supersede.
+fn check_supersession(
+    connection: &mut AnyConnection,
+    request: &IssueRequest,
+) -> Result<Option<i64>, StoreError> {
+    let period = request.period.to_string();
+    let in_force: Option<(i64, String)> = settlements::table
+        .filter(settlements::agreement.eq(&request.agreement))
+        .filter(settlements::period.eq(&period))
+        .filter(settlements::status.ne(Status::Superseded.as_str()))
+        .select((settlements::id, settlements::status))
+        .first(connection)
+        .optional()?;
+    let Some(supersedes) = &request.supersedes else {
+        return match in_force {
+            None => Ok(None),
+            Some((id, status)) => Err(StoreError::FieldConflict {
+                pointer: "/period".into(),
+                message: format!(
+                    "settlement {id} ({status}) already settles {} for {period}; to replace it send \"supersedes\": {{\"settlement_id\": \"{id}\", \"reason\": \"...\"}}",
+                    request.agreement
+                ),
+            }),
+        };
+    };
+    let pointer = "/supersedes/settlement_id".to_owned();
+    let named = supersedes.settlement_id;
+    let Some(row) = find_row(connection, named)? else {
+        return Err(StoreError::FieldInvalid {
+            pointer,
+            message: format!("settlement {named} does not exist"),
+        });
+    };
+    if row.agreement != request.agreement || row.period != period {
+        return Err(StoreError::FieldInvalid {
+            pointer,
+            message: format!(
+                "settlement {named} settles {} for {}, not {} for {period}",
+                row.agreement, row.period, request.agreement
+            ),
+        });
+    }
+    let status = Status::parse(&row.status).ok_or_else(|| {
+        StoreError::Corrupt(format!("settlement {named} status {:?}", row.status))
+    })?;
+    lifecycle::check(status, Action::Supersede, row.amount_fen == 0).map_err(|refused| {
+        StoreError::FieldConflict {
+            pointer,
+            message: format!("settlement {named}: {refused}"),
+        }
+    })?;
+    Ok(Some(named))
+}
+
+fn supersedes_ref(request: &SupersedesRequest) -> SupersedesRef {
+    SupersedesRef {
+        settlement_id: request.settlement_id.to_string(),
+        reason: request.reason.clone(),
+    }
+}
+
+pub fn parse_document(document: &serde_json::Value) -> Result<SettlementDocument, StoreError> {
+    serde_json::from_value(document.clone())
+        .map_err(|error| StoreError::Corrupt(format!("settlement document: {error}")))
+}
+
+/// Settlement ids are assigned under the log-head lock, so both backends number them alike.
+fn next_id(connection: &mut AnyConnection) -> Result<i64, StoreError> {
+    let maximum: Option<i64> = settlements::table
+        .select(diesel::dsl::max(settlements::id))
+        .first(connection)?;
+    Ok(maximum.unwrap_or(0) + 1)
+}
+
+pub(super) fn to_i64(value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::Corrupt(format!("{value} exceeds i64")))
+}
