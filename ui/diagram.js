@@ -6,7 +6,7 @@
 import { classCss, h, svg } from "./dom.js";
 import { t } from "./i18n.js";
 
-const LANE_HEIGHT = 120;
+const LANE_HEIGHT = 130;
 const NODE_SPACING = 170;
 const LEFT_MARGIN = 110;
 const TOP_MARGIN = 50;
@@ -44,7 +44,7 @@ function sectionNode(section, status, x, y, year) {
   return svg(
     "a",
     {
-      href: `#/sections/${encodeURIComponent(section.code)}?year=${year}`,
+      href: `#/sections/${encodeURIComponent(section.code)}?year=${waterClass ? status.month.slice(0, 4) : year}`,
       class: "section-node",
       "data-section": section.code,
       "data-class": waterClass || "",
@@ -61,6 +61,7 @@ function sectionNode(section, status, x, y, year) {
       class: `node-target ${attained === false ? "missed" : ""}`,
       text: `${t("target")} ${section.target_class}${mark}`,
     }),
+    svg("text", { x, y: y + 70, class: "node-month", text: waterClass ? status.month : "" }),
   );
 }
 

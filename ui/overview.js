@@ -36,15 +36,25 @@ async function assessmentsFor(sections, year) {
   return new Map(sections.map((section, i) => [section.code, latestMonth(results[i], section.target_class)]));
 }
 
-/** The requested year, or the latest year (at most six back) in which any section has data. */
+/**
+ * For a requested year, each section's latest month with data in that year. Otherwise each
+ * section's latest month with data at all, looking back at most six years, and as the year shown
+ * the latest in which any section has data.
+ */
 async function chooseYear(sections, requested) {
   if (requested) return { year: requested, latest: await assessmentsFor(sections, requested) };
   const now = chinaYear();
+  const latest = new Map();
+  let shown = null;
   for (let year = now; year > now - YEARS_BACK_MAX; year -= 1) {
-    const latest = await assessmentsFor(sections, year);
-    if ([...latest.values()].some(Boolean)) return { year, latest };
+    const pending = sections.filter((section) => !latest.get(section.code));
+    if (pending.length === 0) break;
+    for (const [code, month] of await assessmentsFor(pending, year)) {
+      if (month) latest.set(code, month);
+    }
+    if (shown === null && latest.size > 0) shown = year;
   }
-  return { year: now, latest: new Map() };
+  return { year: shown ?? now, latest };
 }
 
 function yearNavigation(year, route) {
@@ -87,8 +97,11 @@ function settlementsTable(items) {
   );
 }
 
-/** Balances are shown as the server returns them; amounts in fields ending `_fen` become 元. */
-export function genericTable(rows) {
+/**
+ * A table of the rows' scalar fields; amounts in fields ending `_fen` become 元. `labels` names
+ * columns in the page's language (fields without a label show their JSON name).
+ */
+export function genericTable(rows, labels = {}) {
   if (!Array.isArray(rows) || rows.length === 0) return h("p", {}, t("none"));
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row).filter((key) => typeof row[key] !== "object" || row[key] === null)))];
   const cell = (key, value) =>
@@ -96,7 +109,7 @@ export function genericTable(rows) {
   return h(
     "table",
     {},
-    h("thead", {}, h("tr", {}, columns.map((key) => h("th", {}, key)))),
+    h("thead", {}, h("tr", {}, columns.map((key) => h("th", {}, labels[key] ?? key)))),
     h("tbody", {}, rows.map((row) => h("tr", {}, columns.map((key) => cell(key, row[key]))))),
   );
 }

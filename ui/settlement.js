@@ -18,7 +18,13 @@ function row(name, value) {
 }
 
 function listOrNone(title, items, columns) {
-  return [h("h3", {}, title), items && items.length ? genericTable(items.map((item) => Object.fromEntries(columns.map((key) => [key, item[key]])))) : h("p", { class: "muted" }, t("none"))];
+  const labels = { amount_fen: t("amount"), paid_at: t("paid_at"), reference: t("reference"), jurisdiction: t("jurisdiction"), reason: t("reason") };
+  return [
+    h("h3", {}, title),
+    items && items.length
+      ? genericTable(items.map((item) => Object.fromEntries(columns.map((key) => [key, item[key]]))), labels)
+      : h("p", { class: "muted" }, t("none")),
+  ];
 }
 
 export async function renderSettlement(main, { id }) {
@@ -34,7 +40,7 @@ export async function renderSettlement(main, { id }) {
     h(
       "section",
       { class: "card", id: "settlement", "data-settlement": settlement.id },
-      h("h2", {}, `${t("settlements")} ${settlement.id} · ${settlement.agreement} · ${settlement.period}`),
+      h("h2", {}, `${t("settlement")} ${settlement.id} · ${settlement.agreement} · ${settlement.period}`),
       h(
         "dl",
         { class: "facts" },
@@ -50,7 +56,7 @@ export async function renderSettlement(main, { id }) {
         row(t("log_entry"), h("a", { href: `#/log/${settlement.log_index}` }, `#${settlement.log_index}`)),
       ),
       h("h3", {}, t("components")),
-      genericTable(components),
+      genericTable(components, { kind: t("kind"), section: t("section"), amount_fen: t("amount") }),
       listOrNone(t("payments"), settlement.payments, ["amount_fen", "paid_at", "reference"]),
       listOrNone(t("acknowledgements"), settlement.acknowledgements, ["jurisdiction", "key_id"]),
       listOrNone(t("disputes"), settlement.disputes, ["jurisdiction", "reason"]),
