@@ -2,6 +2,7 @@
 
 pub mod agreements;
 pub mod auth;
+mod balances;
 pub mod checks;
 pub mod health;
 mod imports;
@@ -42,7 +43,8 @@ fn services(config: &mut ServiceConfig) {
                 .configure(imports::configure)
                 .configure(log::configure)
                 .configure(agreements::configure)
-                .configure(settlements::configure),
+                .configure(settlements::configure)
+                .configure(balances::configure),
         );
 }
 
