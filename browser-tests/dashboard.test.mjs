@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -132,6 +132,17 @@ test("the overview draws every basin as a river diagram with a coloured node per
   const classes = await nodes.evaluateAll((items) => items.map((item) => item.dataset.class));
   assert.ok(classes.some((name) => ["I", "II", "III", "IV", "V", "劣V"].includes(name)), `classes: ${classes}`);
   assert.ok(await page.locator("svg.river-diagram .target-ring").count() >= sections.length);
+  if (target.settlement) {
+    // Balances per pair, and the CSV statement downloaded through the page with the token.
+    assert.ok((await page.locator("#balances table.balances tr.pair").count()) > 0);
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: WAIT_MS }),
+      page.click('button.statement-download[data-jurisdiction="BJ"]'),
+    ]);
+    const csv = readFileSync(await download.path(), "utf8");
+    assert.ok(csv.startsWith("\ufeff行类型 line,"), csv.slice(0, 40));
+    assert.match(csv, /\nsettlement,/);
+  }
   await page.click("#language-toggle");
   await page.waitForSelector('#main[data-ready="overview"]', { timeout: WAIT_MS });
   assert.match(await page.locator("#basins h2").innerText(), /流域与断面/);

@@ -46,6 +46,10 @@ export async function getJson(path) {
   return (await request(path)).json();
 }
 
+export async function getBlob(path) {
+  return (await request(path)).blob();
+}
+
 export async function getText(path) {
   return (await request(path)).text();
 }

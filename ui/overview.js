@@ -1,7 +1,7 @@
 // The overview page: every basin as a river diagram, the settlements, balances and the latest
 // audit-log entries.
 
-import { encodePath, getJson, getText, listAll, optionalJson } from "./api.js";
+import { encodePath, getBlob, getJson, getText, listAll, optionalJson } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
 import { classLegend, riverDiagram } from "./diagram.js";
 import { currentLanguage, t } from "./i18n.js";
@@ -114,20 +114,60 @@ export function genericTable(rows, labels = {}) {
   );
 }
 
+const BALANCE_COLUMNS = [
+  "owed_to_counterparty_fen",
+  "owed_by_counterparty_fen",
+  "net_owed_fen",
+  "paid_to_counterparty_fen",
+  "paid_by_counterparty_fen",
+  "net_outstanding_fen",
+];
+
+function balanceRow(label, amounts, className) {
+  const language = currentLanguage();
+  return h("tr", { class: className }, h("td", {}, label), BALANCE_COLUMNS.map((key) => h("td", { class: "money" }, formatYuan(amounts[key], language))));
+}
+
+/** A download of the jurisdiction's CSV statement, fetched with the token (a link could not carry it). */
+function statementButton(code, year) {
+  return h("button", {
+    type: "button",
+    class: "statement-download",
+    "data-jurisdiction": code,
+    onclick: async () => {
+      const blob = await getBlob(`/v1/statements/${encodePath(code)}?year=${year}&format=csv`);
+      const link = h("a", { href: URL.createObjectURL(blob), download: `statement-${code}-${year}.csv` });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    },
+  }, `${t("statement_csv")} ${code}`);
+}
+
 async function balancesCard(year) {
-  const card = h("section", { class: "card", id: "balances" }, h("h2", {}, t("balances")));
-  const jurisdictions = await listAll("/v1/jurisdictions");
-  if (jurisdictions.length === 0) return card;
-  const first = await optionalJson(`/v1/balances?jurisdiction=${encodePath(jurisdictions[0].code)}&year=${year}`);
-  if (first === null) {
+  const card = h("section", { class: "card", id: "balances" }, h("h2", {}, `${t("balances")} ${year}`));
+  const body = await optionalJson(`/v1/balances?year=${year}`);
+  if (body === null) {
     card.append(h("p", { class: "muted" }, t("balances_unavailable")));
     return card;
   }
-  for (const jurisdiction of jurisdictions) {
-    const body = jurisdiction === jurisdictions[0] ? first : await getJson(`/v1/balances?jurisdiction=${encodePath(jurisdiction.code)}&year=${year}`);
-    const rows = Array.isArray(body.items) ? body.items : Array.isArray(body.pairs) ? body.pairs : [body];
-    card.append(h("h3", {}, `${jurisdiction.name} (${jurisdiction.code})`), genericTable(rows));
+  if (body.pairs.length === 0) {
+    card.append(h("p", { class: "muted" }, t("none")));
+    return card;
   }
+  card.append(
+    h("p", { class: "muted" }, t("balances_note")),
+    h(
+      "table",
+      { class: "balances" },
+      h("thead", {}, h("tr", {}, h("th", {}, t("pair")), BALANCE_COLUMNS.map((key) => h("th", {}, t(`balance_${key}`))))),
+      h("tbody", {}, body.pairs.map((pair) => [
+        balanceRow(`${pair.jurisdiction} → ${pair.counterparty}`, pair, "pair"),
+        pair.agreements.map((part) => balanceRow(`  ${part.agreement}`, part, "agreement-part")),
+      ])),
+    ),
+  );
+  const codes = [...new Set(body.pairs.flatMap((pair) => [pair.jurisdiction, pair.counterparty]))].sort();
+  card.append(h("div", { class: "statement-downloads" }, codes.map((code) => statementButton(code, year))));
   return card;
 }
 

@@ -49,6 +49,8 @@ export async function renderSettlement(main, { id }) {
         row(t("payer"), settlement.payer ?? "—"),
         row(t("payee"), settlement.payee ?? "—"),
         row(t("net"), h("span", { class: "money" }, formatYuan(settlement.net_fen, language))),
+        settlement.paid_fen === undefined ? null : row(t("paid"), h("span", { class: "money" }, formatYuan(settlement.paid_fen, language))),
+        settlement.outstanding_fen === undefined ? null : row(t("outstanding"), h("span", { class: "money", id: "outstanding" }, formatYuan(settlement.outstanding_fen, language))),
         row(t("agreement"), `${settlement.agreement} v${settlement.agreement_version}`),
         row(t("period"), `${settlement.period} (${settlement.period_start} – ${settlement.period_end})`),
         row(t("issued_at"), settlement.issued_at),
