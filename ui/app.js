@@ -15,7 +15,12 @@ const main = document.getElementById("main");
 const header = document.getElementById("header");
 
 function parseRoute() {
-  const hash = decodeURI(location.hash.replace(/^#/, "")) || "/";
+  let hash = "/";
+  try {
+    hash = decodeURI(location.hash.replace(/^#/, "")) || "/";
+  } catch {
+    // A malformed %-escape: show the overview rather than nothing.
+  }
   const [path, query = ""] = hash.split("?");
   const parts = path.split("/").filter(Boolean);
   const yearText = new URLSearchParams(query).get("year");

@@ -27,6 +27,19 @@ export function webCryptoAvailable() {
   return Boolean(globalThis.isSecureContext !== false && globalThis.crypto && globalThis.crypto.subtle);
 }
 
+// The public key of the Go test vectors (PeterNeumann): any valid key does to probe support.
+const PROBE_PUBLIC_KEY = "GlzZBxQ8OExB6DDFvOEqqIF+xWSaqr8sMTiLNbLXRNY=";
+
+/** Whether this browser's WebCrypto implements Ed25519 (older browsers have SHA-256 only). */
+export async function ed25519Supported() {
+  try {
+    await globalThis.crypto.subtle.importKey("raw", base64ToBytes(PROBE_PUBLIC_KEY), { name: "Ed25519" }, false, ["verify"]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function short(hex) {
   return `${hex.slice(0, 16)}…`;
 }

@@ -96,6 +96,7 @@ const TEXT = {
     unavailable: "无法验证",
     insecure_context:
       "本页面不在安全上下文中（需 HTTPS 或 localhost），浏览器不提供 WebCrypto，因此没有进行任何验证。请通过 HTTPS 或在本机（localhost）打开。",
+    no_ed25519: "本浏览器的 WebCrypto 不支持 Ed25519 签名验证，因此没有进行任何验证。请使用较新版本的浏览器。",
     check_ledger_key: "账本公钥（/v1/keys，密钥 ID 由来源名和公钥重新计算）",
     check_checkpoint_signature: "检查点的 Ed25519 签名（C2SP signed note）",
     check_leaf_hash: "叶子哈希 SHA-256(0x00 ‖ 叶子字节)",
@@ -203,6 +204,7 @@ const TEXT = {
     unavailable: "cannot verify here",
     insecure_context:
       "This page is not in a secure context (HTTPS or localhost), so the browser offers no WebCrypto and nothing was verified. Open it over HTTPS, or on this machine at localhost.",
+    no_ed25519: "This browser's WebCrypto has no Ed25519, so nothing was verified. Use a current browser.",
     check_ledger_key: "Ledger key (/v1/keys; key id recomputed from origin and key)",
     check_checkpoint_signature: "Checkpoint Ed25519 signature (C2SP signed note)",
     check_leaf_hash: "Leaf hash SHA-256(0x00 ‖ leaf bytes)",

@@ -6,7 +6,7 @@
 
 import { getJson, getText } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
-import { verifyEntryEvidence, webCryptoAvailable } from "./evidence.js";
+import { ed25519Supported, verifyEntryEvidence, webCryptoAvailable } from "./evidence.js";
 import { t } from "./i18n.js";
 import { bytesToHex, parseCheckpoint, parseSignedNote } from "./verify.js";
 
@@ -84,6 +84,10 @@ export function verificationPanel({ index, settlement, onEntry }) {
     return panel;
   }
   (async () => {
+    if (!(await ed25519Supported())) {
+      replaceChildren(body, statusBadge("unavailable"), h("p", { class: "insecure" }, t("no_ed25519")));
+      return;
+    }
     let result;
     try {
       const evidence = await fetchEvidence(index);

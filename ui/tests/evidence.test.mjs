@@ -160,3 +160,8 @@ test("a settlement document altered inside the log entry fails its document hash
   const result = await evidence(3, { entry: forged });
   assert.deepEqual(failed(result), ["inclusion_proof", "document_hash"]);
 });
+
+test("Node's WebCrypto has Ed25519, so the probe says so", async () => {
+  const { ed25519Supported } = await import("../evidence.js");
+  assert.equal(await ed25519Supported(), true);
+});
