@@ -89,6 +89,21 @@ fn main() {
             json!({"code": format!("load-{worker}"), "name": "负载站", "section": "gubeikou"}),
         );
     }
+    // A month of readings and a monthly agreement, so settlements can be previewed under load.
+    let july: Vec<_> = (1..=31)
+        .map(|day| json!({"section": "gubeikou", "sampled_at": format!("2025-07-{day:02}T08:00:00+08:00"), "values": {"codmn": "1.8", "nh3n": "0.12"}}))
+        .collect();
+    post(
+        "/v1/readings",
+        json!({"batch_id": "july", "station": "load-0", "readings": july}),
+    );
+    post(
+        "/v1/agreements",
+        json!({"code": "load-agreement", "name": "负载协议", "basin": "chaobai", "upstream": "HE-CD", "downstream": "BJ",
+        "period": "month", "effective_from": "2025-01", "min_valid_months": 1, "components": [{"kind": "index", "section": "gubeikou", "k0": "1",
+        "weights": {"codmn": "0.5", "nh3n": "0.5"}, "baseline": {"codmn": "4", "nh3n": "0.5"},
+        "tiers": [{"max_p": "1", "amount_fen": 1_000_000}, {"max_p": null, "amount_fen": -1_000_000}]}]}),
+    );
     let pid = server.child.id();
     let memory_at_start = memory_kib(pid, "VmRSS:");
 
@@ -104,7 +119,7 @@ fn main() {
                 let mut iteration = 0_usize;
                 let mut batches_sent = 0_usize;
                 while Instant::now() < deadline {
-                    let (operation, request, body) = match iteration % 10 {
+                    let (operation, request, body) = match iteration % 13 {
                         0 | 1 => {
                             let readings: Vec<_> = (0..100)
                                 .map(|offset| {
@@ -121,7 +136,14 @@ fn main() {
                         2..=4 => ("readings page", agent.get(&format!("{base}/v1/sections/gubeikou/readings?limit=100")), None),
                         5 | 6 => ("assessment (month)", agent.get(&format!("{base}/v1/sections/gubeikou/assessment?period=2000-01")), None),
                         7 | 8 => ("registry get", agent.get(&format!("{base}/v1/sections/gubeikou")), None),
-                        _ => ("healthz", agent.get(&format!("{base}/healthz")), None),
+                        9 => ("healthz", agent.get(&format!("{base}/healthz")), None),
+                        10 => ("inclusion proof", agent.get(&format!("{base}/v1/log/proofs/inclusion?index={}", iteration % 7)), None),
+                        11 => ("checkpoint", agent.get(&format!("{base}/v1/log/checkpoint")), None),
+                        _ => (
+                            "settlement dry run",
+                            agent.post(&format!("{base}/v1/agreements/load-agreement/settlements?dry_run=true")),
+                            Some(json!({"period": "2025-07"})),
+                        ),
                     };
                     let request = request.set("Authorization", &format!("Bearer {token}"));
                     let begun = Instant::now();

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::store::{self, AnyConnection, StoreError};
-use crate::verify::bundle::{BatchEvidence, ExportedReading};
+use crate::verify::bundle::{BatchEvidence, ExportedReading, ExportedSettlement};
 use crate::verify::{Bundle, BundleEntry, LogKey};
 
 /// `checkpoint` is a signed note for `tree_size` entries (the caller signs or fetches it).
@@ -41,11 +41,24 @@ pub fn bundle_from_database(
             invalidated: stored.invalidated_at.is_some(),
         })
         .collect();
+    let settlements = store::export::settlements(connection)?
+        .into_iter()
+        .map(
+            |(id, document, document_sha256, amount_fen, status)| ExportedSettlement {
+                id: id.to_string(),
+                document,
+                document_sha256,
+                amount_fen,
+                status,
+            },
+        )
+        .collect();
     Ok(Bundle {
         checkpoint,
         log_key,
         entries,
         batches,
         readings,
+        settlements,
     })
 }

@@ -159,6 +159,7 @@ fn rows() -> Vec<Row> {
         row("get", "/v1/balances", READ, None),
         row("get", "/v1/statements/{jurisdiction}", READ, None),
         row("get", "/v1/settlements/{id}", READ, None),
+        row("get", "/v1/settlements/{id}/verification", READ, None),
         // Only BJ's bureau acknowledges for BJ; key 00000000 is not registered (422).
         row(
             "post",

@@ -158,3 +158,40 @@ fn a_signed_settlement_with_a_wrong_amount_is_named_by_its_log_index() {
     assert_eq!(failure.index, Some(forged.index), "{failure}");
     assert!(failure.what.contains("net_fen"), "{failure}");
 }
+
+/// One changed byte in a stored settlement (its document, or its status) is named by the log
+/// index of the settlement's `settlement.issued` entry.
+#[test]
+fn a_settlement_changed_in_the_database_is_named_by_its_log_index() {
+    use diesel::connection::SimpleConnection;
+    let database = TestDatabase::new();
+    let pool = database.pool();
+    let mut connection = pool.get().unwrap();
+    let key = ledger_key();
+    demo::setup(&mut connection, &key, chrono::Utc::now()).unwrap();
+    let settlement = get_settlement(&mut connection, 3).unwrap();
+    let index = settlement.log_index;
+    verify_now(&mut connection, &key).expect("the untouched ledger verifies");
+
+    connection
+        .batch_execute("UPDATE settlements SET document = replace(document, '\"net_fen\":', '\"net_fen\": ') WHERE id = 3")
+        .unwrap();
+    let failure = verify_now(&mut connection, &key).unwrap_err();
+    assert_eq!(failure.index, Some(index), "{failure}");
+    assert!(
+        failure.what.contains("settlement 3 as served differs"),
+        "{failure}"
+    );
+
+    connection
+        .batch_execute("UPDATE settlements SET document = replace(document, '\"net_fen\": ', '\"net_fen\":'), status = 'paid' WHERE id = 3")
+        .unwrap();
+    let failure = verify_now(&mut connection, &key).unwrap_err();
+    assert_eq!(failure.index, Some(index), "{failure}");
+    assert!(
+        failure
+            .what
+            .contains("is paid but the logged lifecycle says issued"),
+        "{failure}"
+    );
+}

@@ -9,11 +9,12 @@ use anyhow::{anyhow, bail, Context};
 use crate::export::bundle_from_database;
 use crate::ledger_key::LedgerKey;
 use crate::model::time::utc_text;
+use crate::settlement::verify::SettlementRecomputation;
 use crate::store::{log_checkpoints, DatabaseUrl};
-use crate::verify::bundle::{log_key_from_keys_json, BatchEvidence, ExportedReading};
-use crate::verify::{
-    verify_bundle, Bundle, BundleEntry, LogKey, NoSettlementCheck, Report, VerifyOptions,
+use crate::verify::bundle::{
+    log_key_from_keys_json, BatchEvidence, ExportedReading, ExportedSettlement,
 };
+use crate::verify::{verify_bundle, Bundle, BundleEntry, LogKey, Report, VerifyOptions};
 
 /// Entries or readings fetched per request.
 const PAGE_ITEMS: u32 = 1000;
@@ -72,7 +73,7 @@ fn verify(bundle: &Bundle, old_checkpoint: Option<&str>) -> anyhow::Result<Repor
     let report = verify_bundle(
         bundle,
         &VerifyOptions { old_checkpoint },
-        &mut NoSettlementCheck,
+        &mut SettlementRecomputation::default(),
         &mut progress,
     );
     if let Some(bar) = bar {
@@ -162,12 +163,14 @@ pub fn verify_url(url: &str, token: &str, old_checkpoint: Option<&Path>) -> anyh
         }
     }
     let readings = fetch_readings(&get)?;
+    let settlements = fetch_settlements(&get)?;
     let bundle = Bundle {
         checkpoint,
         log_key,
         entries,
         batches,
         readings,
+        settlements,
     };
     let old = read_old_checkpoint(old_checkpoint)?;
     let report = verify(&bundle, old.as_deref())?;
@@ -233,4 +236,62 @@ fn fetch_readings(
         }
     }
     Ok(readings)
+}
+
+/// The document fields of a served settlement (API.md), in which the server's signature is made.
+const DOCUMENT_FIELDS: [&str; 14] = [
+    "id",
+    "agreement",
+    "agreement_version",
+    "period",
+    "period_start",
+    "period_end",
+    "inputs",
+    "components",
+    "net_fen",
+    "payer",
+    "payee",
+    "amount_fen",
+    "issued_at",
+    "supersedes",
+];
+
+/// Every settlement the ledger serves, with its document rebuilt from the served fields.
+fn fetch_settlements(
+    get: &dyn Fn(&str) -> anyhow::Result<ureq::Response>,
+) -> anyhow::Result<Vec<ExportedSettlement>> {
+    let mut settlements = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(cursor) => format!("/v1/settlements?limit={PAGE_ITEMS}&cursor={cursor}"),
+            None => format!("/v1/settlements?limit={PAGE_ITEMS}"),
+        };
+        let page: serde_json::Value = get(&path)?.into_json()?;
+        for item in page["items"].as_array().into_iter().flatten() {
+            let document: serde_json::Map<String, serde_json::Value> = DOCUMENT_FIELDS
+                .iter()
+                .map(|field| ((*field).to_owned(), item[*field].clone()))
+                .collect();
+            let canonical = basin_audit::canonical_json(&serde_json::Value::Object(document))?;
+            settlements.push(ExportedSettlement {
+                id: item["id"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| item["id"].to_string()),
+                document: String::from_utf8(canonical)?,
+                document_sha256: item["document_sha256"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                amount_fen: item["amount_fen"].as_i64().unwrap_or_default(),
+                status: item["status"].as_str().unwrap_or_default().to_owned(),
+            });
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    Ok(settlements)
 }

@@ -7,4 +7,5 @@ pub mod document;
 pub mod lifecycle;
 pub mod periods;
 pub mod recompute;
+pub mod verification;
 pub mod verify;

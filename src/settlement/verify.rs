@@ -20,6 +20,8 @@ use crate::verify::{Failure, LedgerState, LogKey, SettlementCheck};
 
 /// What the verifier remembers of each settlement.
 struct Tracked {
+    /// The log index of its `settlement.issued` entry.
+    log_index: u64,
     document_sha256: String,
     agreement: String,
     period: String,
@@ -48,7 +50,7 @@ impl SettlementCheck for SettlementRecomputation {
     ) -> Result<(), Failure> {
         let fail = |what: String| Failure::at(index, what);
         match kind {
-            "settlement.issued" => self.issued(body, state, log_key).map_err(fail),
+            "settlement.issued" => self.issued(index, body, state, log_key).map_err(fail),
             "settlement.acknowledged" => self.acknowledged(body, state).map_err(fail),
             "settlement.disputed" => self.disputed(body).map_err(fail),
             "settlement.paid" => self.paid(body).map_err(fail),
@@ -59,6 +61,54 @@ impl SettlementCheck for SettlementRecomputation {
 
     fn settlements_checked(&self) -> usize {
         self.issued_checked
+    }
+
+    /// Every settlement the ledger serves must be the document the log proves, in the status
+    /// the logged lifecycle reached.
+    fn compare_served(
+        &self,
+        served: &[crate::verify::bundle::ExportedSettlement],
+    ) -> Result<(), Failure> {
+        let mut seen = BTreeSet::new();
+        for settlement in served {
+            let tracked = self.settlements.get(&settlement.id).ok_or_else(|| {
+                Failure::general(format!(
+                    "settlement {} is served but was never logged",
+                    settlement.id
+                ))
+            })?;
+            let served_digest =
+                crate::settlement::document::sha256_hex(settlement.document.as_bytes());
+            let fail = |what: &str| {
+                Failure::at(
+                    tracked.log_index,
+                    format!("settlement {} as served {what}", settlement.id),
+                )
+            };
+            if served_digest != tracked.document_sha256
+                || settlement.document_sha256 != tracked.document_sha256
+            {
+                return Err(fail("differs from the document the log records"));
+            }
+            if settlement.amount_fen != tracked.amount_fen {
+                return Err(fail("has another amount than its logged document"));
+            }
+            if settlement.status != tracked.status.as_str() {
+                return Err(fail(&format!(
+                    "is {} but the logged lifecycle says {}",
+                    settlement.status,
+                    tracked.status.as_str()
+                )));
+            }
+            seen.insert(settlement.id.clone());
+        }
+        if let Some((id, tracked)) = self.settlements.iter().find(|(id, _)| !seen.contains(*id)) {
+            return Err(Failure::at(
+                tracked.log_index,
+                format!("settlement {id} was logged but is not served"),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -71,6 +121,7 @@ fn text<'a>(value: &'a Value, field: &str) -> Result<&'a str, String> {
 impl SettlementRecomputation {
     fn issued(
         &mut self,
+        index: u64,
         body: &Value,
         state: &LedgerState,
         log_key: &LogKey,
@@ -134,6 +185,7 @@ impl SettlementRecomputation {
         self.settlements.insert(
             id,
             Tracked {
+                log_index: index,
                 document_sha256: digest.to_owned(),
                 agreement,
                 period: period.to_string(),

@@ -55,3 +55,21 @@ pub fn log_size(connection: &mut AnyConnection) -> Result<u64, StoreError> {
 }
 
 pub use super::readings::all_readings as readings;
+
+/// A stored settlement: (id, document text, document_sha256, amount_fen, status).
+pub type StoredSettlement = (i64, String, String, i64, String);
+
+/// Every settlement as stored, by id.
+pub fn settlements(connection: &mut AnyConnection) -> Result<Vec<StoredSettlement>, StoreError> {
+    use super::schema::settlements;
+    Ok(settlements::table
+        .order(settlements::id.asc())
+        .select((
+            settlements::id,
+            settlements::document,
+            settlements::document_sha256,
+            settlements::amount_fen,
+            settlements::status,
+        ))
+        .load(connection)?)
+}

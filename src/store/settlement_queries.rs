@@ -119,30 +119,7 @@ fn to_settlement(
     if document.id != row.id.to_string() {
         return Err(corrupt("the document names another id"));
     }
-    let acknowledgements = settlement_acknowledgements::table
-        .filter(settlement_acknowledgements::settlement_id.eq(row.id))
-        .order(settlement_acknowledgements::log_index.asc())
-        .select((
-            settlement_acknowledgements::jurisdiction,
-            settlement_acknowledgements::key_id,
-            settlement_acknowledgements::signature,
-            settlement_acknowledgements::acknowledged_at,
-            settlement_acknowledgements::log_index,
-        ))
-        .load::<(String, String, String, String, i64)>(connection)?
-        .into_iter()
-        .map(
-            |(jurisdiction, key_id, signature, acknowledged_at, log_index)| {
-                Ok(Acknowledgement {
-                    jurisdiction,
-                    key_id,
-                    signature,
-                    acknowledged_at,
-                    log_index: index(log_index)?,
-                })
-            },
-        )
-        .collect::<Result<Vec<_>, StoreError>>()?;
+    let acknowledgements = acknowledgements_of(connection, row.id)?;
     let disputes = settlement_disputes::table
         .filter(settlement_disputes::settlement_id.eq(row.id))
         .order(settlement_disputes::log_index.asc())
@@ -211,4 +188,35 @@ pub fn payments_of(connection: &mut AnyConnection, id: i64) -> Result<Vec<Paymen
 
 fn index(value: i64) -> Result<u64, StoreError> {
     u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("negative log index {value}")))
+}
+
+/// The acknowledgements of a settlement, in log order.
+pub fn acknowledgements_of(
+    connection: &mut AnyConnection,
+    id: i64,
+) -> Result<Vec<Acknowledgement>, StoreError> {
+    settlement_acknowledgements::table
+        .filter(settlement_acknowledgements::settlement_id.eq(id))
+        .order(settlement_acknowledgements::log_index.asc())
+        .select((
+            settlement_acknowledgements::jurisdiction,
+            settlement_acknowledgements::key_id,
+            settlement_acknowledgements::signature,
+            settlement_acknowledgements::acknowledged_at,
+            settlement_acknowledgements::log_index,
+        ))
+        .load::<(String, String, String, String, i64)>(connection)?
+        .into_iter()
+        .map(
+            |(jurisdiction, key_id, signature, acknowledged_at, log_index)| {
+                Ok(Acknowledgement {
+                    jurisdiction,
+                    key_id,
+                    signature,
+                    acknowledged_at,
+                    log_index: index(log_index)?,
+                })
+            },
+        )
+        .collect::<Result<Vec<_>, StoreError>>()
 }

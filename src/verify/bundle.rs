@@ -37,6 +37,17 @@ pub struct ExportedReading {
     pub invalidated: bool,
 }
 
+/// A settlement as the ledger serves it: its stored document text and state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportedSettlement {
+    pub id: String,
+    /// The document's canonical (RFC 8785) text as stored.
+    pub document: String,
+    pub document_sha256: String,
+    pub amount_fen: i64,
+    pub status: String,
+}
+
 /// The evidence of one reading batch: its exact bytes and the station's signature, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchEvidence {
@@ -52,6 +63,7 @@ pub struct Bundle {
     /// (station, batch_id) → evidence.
     pub batches: BTreeMap<(String, String), BatchEvidence>,
     pub readings: Vec<ExportedReading>,
+    pub settlements: Vec<ExportedSettlement>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +84,7 @@ pub const KEYS_FILE: &str = "keys.json";
 pub const ENTRIES_FILE: &str = "entries.jsonl";
 pub const BATCHES_FOLDER: &str = "batches";
 pub const READINGS_FILE: &str = "readings.jsonl";
+pub const SETTLEMENTS_FILE: &str = "settlements.jsonl";
 
 /// The `log` member of `GET /v1/keys`.
 pub fn log_key_from_keys_json(keys: &serde_json::Value) -> Result<LogKey, String> {
@@ -128,6 +141,17 @@ impl Bundle {
                 })
             })
             .collect::<Result<Vec<ExportedReading>, _>>()?;
+        let settlements_path = folder.join(SETTLEMENTS_FILE);
+        let settlements = read(SETTLEMENTS_FILE)?
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .enumerate()
+            .map(|(number, line)| {
+                serde_json::from_str(line).map_err(|error| {
+                    file_error(&settlements_path, format!("line {}: {error}", number + 1))
+                })
+            })
+            .collect::<Result<Vec<ExportedSettlement>, _>>()?;
         let mut batches = BTreeMap::new();
         let batches_folder = folder.join(BATCHES_FOLDER);
         if batches_folder.is_dir() {
@@ -177,6 +201,7 @@ impl Bundle {
             entries,
             batches,
             readings,
+            settlements,
         })
     }
 
@@ -212,6 +237,14 @@ impl Bundle {
             lines.push('\n');
         }
         write(&folder.join(READINGS_FILE), lines.as_bytes())?;
+        let mut lines = String::new();
+        for settlement in &self.settlements {
+            lines.push_str(
+                &serde_json::to_string(settlement).map_err(|error| file_error(folder, error))?,
+            );
+            lines.push('\n');
+        }
+        write(&folder.join(SETTLEMENTS_FILE), lines.as_bytes())?;
         for ((station, batch_id), evidence) in &self.batches {
             let path = folder
                 .join(BATCHES_FOLDER)

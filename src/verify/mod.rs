@@ -60,6 +60,16 @@ pub trait SettlementCheck {
         log_key: &LogKey,
     ) -> Result<(), Failure>;
     fn settlements_checked(&self) -> usize;
+    /// Compares the settlements the ledger serves with what the log proved (after the replay).
+    fn compare_served(&self, served: &[bundle::ExportedSettlement]) -> Result<(), Failure> {
+        match served.first() {
+            Some(first) => Err(Failure::general(format!(
+                "settlement {} cannot be checked by this verifier",
+                first.id
+            ))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// No settlement checks (a log without settlements, or a caller that checks them separately).
@@ -109,6 +119,7 @@ pub fn verify_bundle(
         progress(entry.index + 1, total);
     }
     state.compare_readings(&bundle.readings)?;
+    settlements.compare_served(&bundle.settlements)?;
     Ok(Report {
         tree_size: total,
         root_hash: hex::encode(root),

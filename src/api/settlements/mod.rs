@@ -4,6 +4,7 @@
 mod issue;
 mod lifecycle;
 mod query;
+mod verification;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -14,7 +15,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(query::get)
         .service(lifecycle::acknowledge)
         .service(lifecycle::dispute)
-        .service(lifecycle::pay);
+        .service(lifecycle::pay)
+        .service(verification::verification);
 }
 
 /// Settlement ids in paths are decimal digits; anything else names no settlement.
