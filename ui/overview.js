@@ -11,6 +11,8 @@ import { parseCheckpoint, parseSignedNote } from "./verify.js";
 const CLASS_ORDER = ["I", "II", "III", "IV", "V", "劣V"];
 const YEARS_BACK_MAX = 6;
 const LOG_ENTRIES_SHOWN = 12;
+// By period, oldest first: the latest this many.
+const SETTLEMENTS_SHOWN = 200;
 
 /** The current year in China time (UTC+08:00), where the ledger's periods live. */
 export function chinaYear() {
@@ -198,10 +200,11 @@ export async function renderOverview(main, { year: requested }) {
     const members = sections.filter((section) => section.basin === basin.code);
     if (members.length > 0) basinCard.append(h("div", { class: "diagram-scroll" }, riverDiagram(basin, members, latest, year)));
   }
-  const settlements = await optionalJson("/v1/settlements?limit=100");
+  // The first page says whether the server has settlements at all; the rest are fetched only then.
+  const firstPage = await optionalJson("/v1/settlements?limit=1");
   const settlementCard = h("section", { class: "card", id: "settlements" }, h("h2", {}, t("settlements")));
-  if (settlements === null) settlementCard.append(h("p", { class: "muted" }, t("settlements_unavailable")));
-  else if (settlements.items.length === 0) settlementCard.append(h("p", { class: "muted" }, t("no_settlements")));
-  else settlementCard.append(settlementsTable(settlements.items));
+  if (firstPage === null) settlementCard.append(h("p", { class: "muted" }, t("settlements_unavailable")));
+  else if (firstPage.items.length === 0) settlementCard.append(h("p", { class: "muted" }, t("no_settlements")));
+  else settlementCard.append(settlementsTable((await listAll("/v1/settlements")).slice(-SETTLEMENTS_SHOWN)));
   replaceChildren(main, basinCard, settlementCard, await balancesCard(year), await logCard());
 }
