@@ -5,6 +5,7 @@
 //! storage (`store`, diesel on SQLite or PostgreSQL) and HTTP (`api`, actix-web).
 
 pub mod api;
+pub mod balances;
 pub mod cli;
 pub mod demo;
 pub mod export;

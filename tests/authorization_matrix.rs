@@ -156,6 +156,8 @@ fn rows() -> Vec<Row> {
             Some(r#"{"period":"2025-07"}"#),
         ),
         row("get", "/v1/settlements", READ, None),
+        row("get", "/v1/balances", READ, None),
+        row("get", "/v1/statements/{jurisdiction}", READ, None),
         row("get", "/v1/settlements/{id}", READ, None),
         row("get", "/v1/settlements/{id}/verification", READ, None),
         // Only BJ's bureau acknowledges for BJ; key 00000000 is not registered (422).
@@ -196,6 +198,7 @@ fn concrete_path(template: &str, caller_number: usize, reading_ids: &[i64]) -> S
         .replace("/v1/agreements/{code}", "/v1/agreements/miyun-test")
         .replace("{version}", "1")
         .replace("/v1/settlements/{id}", "/v1/settlements/1")
+        .replace("/v1/statements/{jurisdiction}", "/v1/statements/BJ")
         .replace("{key_id}", "00000000")
         .replace("{index}", "0")
         .replace("{id}", &reading_ids[caller_number].to_string());
@@ -205,6 +208,8 @@ fn concrete_path(template: &str, caller_number: usize, reading_ids: &[i64]) -> S
         format!("{path}?index=0")
     } else if path.ends_with("/proofs/consistency") {
         format!("{path}?first=1")
+    } else if path == "/v1/balances" || path.starts_with("/v1/statements/") {
+        format!("{path}?year=2025")
     } else if path.ends_with("/settlements") && path.starts_with("/v1/agreements/") {
         format!("{path}?dry_run=true")
     } else {

@@ -2,6 +2,7 @@
 
 pub mod agreements;
 pub mod auth;
+mod balances;
 pub mod checks;
 pub mod health;
 mod imports;
@@ -16,6 +17,7 @@ pub mod readings;
 mod registry;
 pub mod settlements;
 pub mod state;
+mod ui;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -41,7 +43,8 @@ fn services(config: &mut ServiceConfig) {
                 .configure(imports::configure)
                 .configure(log::configure)
                 .configure(agreements::configure)
-                .configure(settlements::configure),
+                .configure(settlements::configure)
+                .configure(balances::configure),
         );
 }
 
@@ -83,6 +86,7 @@ pub fn build_app(
         .split_for_parts();
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document))
         .route("/docs", web::get().to(redirect_to_docs))
+        .configure(ui::configure)
         .default_service(web::to(not_found))
         .wrap(from_fn(metrics::record))
 }

@@ -3,6 +3,7 @@
 
 pub mod agreement_queries;
 pub mod agreements;
+pub mod balance_queries;
 pub mod connection;
 pub mod database_url;
 pub mod error;

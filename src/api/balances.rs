@@ -1,0 +1,177 @@
+//! `GET /v1/balances?year=&jurisdiction=&agreement=` and `GET /v1/statements/{jurisdiction}?year=`
+//! (JSON, or CSV with `format=csv`): what each side owes, has paid and still owes, computed by
+//! the pure `balances` module from one snapshot of the year's settlements.
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpResponse};
+use basin_domain::Code;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::auth::Caller;
+use crate::api::problem::{ApiError, Problem};
+use crate::api::state::AppState;
+use crate::balances::statement::{statement, statement_csv, Statement};
+use crate::balances::{balances, BalanceError, PairBalance, YearOfSettlements};
+use crate::store::balance_queries::{load_year, YearData};
+use crate::store::{registry, StoreError};
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config.service(list_balances).service(get_statement);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BalancesQuery {
+    /// The settlement periods' year, e.g. `2025` (required).
+    #[param(value_type = u32, minimum = 1000, maximum = 9999, example = 2025)]
+    pub year: Option<String>,
+    /// Seen from this jurisdiction: each of its counterparties. Without it, every pair, seen from
+    /// the side whose code sorts first.
+    pub jurisdiction: Option<String>,
+    /// Only this agreement's settlements.
+    pub agreement: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BalancesView {
+    pub year: i32,
+    pub jurisdiction: Option<String>,
+    pub agreement: Option<String>,
+    /// Ordered by jurisdiction, then counterparty.
+    pub pairs: Vec<PairBalance>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatementQuery {
+    /// The settlement periods' year, e.g. `2025` (required).
+    #[param(value_type = u32, minimum = 1000, maximum = 9999, example = 2025)]
+    pub year: Option<String>,
+    /// `json` (the default) or `csv` (UTF-8 with a byte-order mark).
+    pub format: Option<String>,
+}
+
+fn parse_year(text: Option<&str>) -> Result<i32, ApiError> {
+    text.filter(|year| year.len() == 4 && year.bytes().all(|byte| byte.is_ascii_digit()))
+        .and_then(|year| year.parse().ok())
+        .ok_or_else(|| ApiError::invalid_parameter("year", "is required: four digits, e.g. 2025"))
+}
+
+fn parse_code(parameter: &str, text: &str) -> Result<String, ApiError> {
+    Code::parse(text)
+        .map(|_| text.to_owned())
+        .map_err(|_| ApiError::invalid_parameter(parameter, "is not a code"))
+}
+
+fn balance_error(error: BalanceError) -> ApiError {
+    ApiError::internal(StoreError::Corrupt(error.to_string()))
+}
+
+async fn load(
+    state: &AppState,
+    year: i32,
+    jurisdiction: Option<String>,
+    agreement: Option<String>,
+) -> Result<YearData, ApiError> {
+    state
+        .run(move |connection| {
+            if let Some(code) = &jurisdiction {
+                registry::get_jurisdiction(connection, code)?;
+            }
+            Ok(load_year(connection, year, agreement.as_deref())?)
+        })
+        .await
+}
+
+/// Per pair of jurisdictions and year: settlements issued each way (gross), the netted
+/// obligation, payments and what is outstanding, in total and per agreement.
+#[utoipa::path(tag = "settlements", operation_id = "list_balances", params(BalancesQuery),
+    security(("bearer" = [])), responses(
+    (status = 200, body = BalancesView),
+    (status = "4XX", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/balances")]
+pub async fn list_balances(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    query: web::Query<BalancesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let year = parse_year(query.year.as_deref())?;
+    let jurisdiction = query
+        .jurisdiction
+        .as_deref()
+        .map(|code| parse_code("jurisdiction", code))
+        .transpose()?;
+    let agreement = query
+        .agreement
+        .as_deref()
+        .map(|code| parse_code("agreement", code))
+        .transpose()?;
+    let data = load(&state, year, jurisdiction.clone(), agreement.clone()).await?;
+    let pairs = balances(
+        &YearOfSettlements {
+            settlements: &data.settlements,
+            parties: &data.parties,
+        },
+        jurisdiction.as_deref(),
+    )
+    .map_err(balance_error)?;
+    Ok(HttpResponse::Ok().json(BalancesView {
+        year,
+        jurisdiction,
+        agreement,
+        pairs,
+    }))
+}
+
+/// A jurisdiction's statement for a year: every settlement it is a party to, component amounts
+/// and payments, each with its log index. `format=csv` gives the same as CSV (UTF-8 with BOM).
+#[utoipa::path(tag = "settlements", operation_id = "get_statement", params(
+        ("jurisdiction" = String, Path, description = "A jurisdiction code"), StatementQuery),
+    security(("bearer" = [])), responses(
+    (status = 200, description = "JSON, or with `format=csv` one CSV row per settlement, component and payment (UTF-8 with BOM)",
+        content((Statement = "application/json"), (String = "text/csv"))),
+    (status = "4XX", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/statements/{jurisdiction}")]
+pub async fn get_statement(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    jurisdiction: web::Path<String>,
+    query: web::Query<StatementQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let year = parse_year(query.year.as_deref())?;
+    let csv = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(ApiError::invalid_parameter("format", "must be json or csv")),
+    };
+    let jurisdiction = jurisdiction.into_inner();
+    if Code::parse(&jurisdiction).is_err() {
+        return Err(ApiError::NotFound(format!(
+            "jurisdiction {jurisdiction:?} not found"
+        )));
+    }
+    let data = load(&state, year, Some(jurisdiction.clone()), None).await?;
+    let statement = statement(
+        &YearOfSettlements {
+            settlements: &data.settlements,
+            parties: &data.parties,
+        },
+        &jurisdiction,
+        year,
+    )
+    .map_err(balance_error)?;
+    if !csv {
+        return Ok(HttpResponse::Ok().json(statement));
+    }
+    let bytes = statement_csv(&statement, &data.names).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"statement-{jurisdiction}-{year}.csv\""),
+        ))
+        .body(bytes))
+}
