@@ -14,7 +14,7 @@ use basin_audit::note::{sign_checkpoint, Checkpoint};
 use basin_audit::tree::{self, MemoryTree};
 use basin_ledger::export::bundle_from_database;
 use basin_ledger::store::{self, AnyConnection};
-use basin_ledger::verify::{verify_bundle, LogKey, NoSettlementCheck, VerifyOptions};
+use basin_ledger::verify::{verify_bundle, LogKey, VerifyOptions};
 use ed25519_dalek::{Signer, SigningKey, Verifier};
 use sha2::{Digest, Sha256};
 
@@ -111,7 +111,6 @@ fn main() {
         &VerifyOptions {
             old_checkpoint: None,
         },
-        &mut NoSettlementCheck,
         &mut |_, _| {},
     )
     .expect("verifies");

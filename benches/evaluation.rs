@@ -19,7 +19,7 @@ use basin_domain::statistics::ReadingForStatistics;
 use basin_domain::{Code, ParameterCode, Period};
 use basin_ledger::api::agreements::{prepare_agreement, NewAgreement};
 use basin_ledger::model::registry::{Basin, Jurisdiction, Section, Station};
-use basin_ledger::settlement::document::{assemble, readings_digest, DocumentInputs, UsedReading};
+use basin_ledger_core::settlement::document::{assemble, readings_digest, DocumentInputs, UsedReading};
 use basin_ledger::store::readings::{
     counted_readings, ingest_batch, NewBatch, NewReading, ReadingStatus,
 };

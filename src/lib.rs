@@ -1,8 +1,10 @@
 //! basin-ledger: a tamper-evident ledger for bidirectional ecological compensation.
 //!
 //! The pure cores live in their own crates (`basin-domain`: water quality and compensation
-//! rules; `basin-audit`: canonical JSON, RFC 6962 tree, C2SP notes). This crate wraps them with
-//! storage (`store`, diesel on SQLite or PostgreSQL) and HTTP (`api`, actix-web).
+//! rules; `basin-audit`: canonical JSON, RFC 6962 tree, C2SP notes; `basin-ledger-core`: typed
+//! log entries, batch rules, the settlement-input path, lifecycle decisions and the verifier).
+//! This crate wraps them with storage (`store`, diesel on SQLite or PostgreSQL), HTTP (`api`,
+//! actix-web) and the command line (`cli`).
 
 pub mod api;
 pub mod balances;
@@ -14,7 +16,6 @@ pub mod key_file;
 pub mod ledger_key;
 pub mod model;
 pub mod server;
-pub mod settlement;
 pub mod store;
 pub mod tokens;
 pub mod verify;

@@ -11,7 +11,7 @@ use basin_audit::note::{sign_checkpoint, Checkpoint};
 use basin_audit::tree::{self, MemoryTree};
 use basin_ledger::export::bundle_from_database;
 use basin_ledger::store::{self, AnyConnection};
-use basin_ledger::verify::{verify_bundle, LogKey, NoSettlementCheck, VerifyOptions};
+use basin_ledger::verify::{verify_bundle, LogKey, VerifyOptions};
 use common::server_process::ServerProcess;
 use common::TestDatabase;
 use diesel::prelude::*;
@@ -92,7 +92,6 @@ fn verify_log(connection: &mut AnyConnection) {
         &VerifyOptions {
             old_checkpoint: None,
         },
-        &mut NoSettlementCheck,
         &mut |_, _| {},
     )
     .expect("the log verifies after the crashes");

@@ -10,11 +10,11 @@ use basin_domain::Period;
 use basin_ledger::demo;
 use basin_ledger::export::bundle_from_database;
 use basin_ledger::ledger_key::{LedgerKey, LOG_ORIGIN_DEFAULT};
-use basin_ledger::settlement::document::document_sha256;
-use basin_ledger::settlement::verify::SettlementRecomputation;
+use basin_ledger_core::entry::{Entry, SettlementIssued};
+use basin_ledger_core::settlement::document::document_sha256;
 use basin_ledger::store::registry::{add_jurisdiction_key, NewKey};
-use basin_ledger::store::settlement_lifecycle::{acknowledge, pay, Acknowledge, PaymentRequest};
-use basin_ledger::store::settlement_queries::get_settlement;
+use basin_ledger::store::settlements::lifecycle::{acknowledge, pay, Acknowledge, PaymentRequest};
+use basin_ledger::store::settlements::queries::get_settlement;
 use basin_ledger::store::settlements::{issue, IssueRequest, SupersedesRequest};
 use basin_ledger::store::{self, AnyConnection};
 use basin_ledger::verify::{verify_bundle, Failure, LogKey, Report, VerifyOptions};
@@ -44,7 +44,6 @@ fn verify_now(connection: &mut AnyConnection, key: &LedgerKey) -> Result<Report,
         &VerifyOptions {
             old_checkpoint: None,
         },
-        &mut SettlementRecomputation::default(),
         &mut |_, _| {},
     )
 }
@@ -144,14 +143,14 @@ fn a_signed_settlement_with_a_wrong_amount_is_named_by_its_log_index() {
     document["amount_fen"] = (original.document.amount_fen + 100).into();
     let digest = document_sha256(&document).unwrap();
     let signature = key.sign(SigningContext::Settlement, &digest).unwrap();
-    let body = serde_json::json!({"document": document, "document_sha256": digest, "key_id": key.key_id(), "signature": signature});
+    let entry = Entry::SettlementIssued(SettlementIssued {
+        document,
+        document_sha256: digest,
+        key_id: key.key_id().to_owned(),
+        signature,
+    });
     let forged = store::write_transaction(&mut connection, |connection, log| {
-        log.append(
-            connection,
-            "settlement.issued",
-            "2026-03-01T00:00:00Z",
-            body,
-        )
+        log.append(connection, "2026-03-01T00:00:00Z", &entry)
     })
     .unwrap();
     let failure = verify_now(&mut connection, &key).unwrap_err();

@@ -10,7 +10,7 @@ use basin_ledger::export::bundle_from_database;
 use basin_ledger::model::access::Role;
 use basin_ledger::store::{self, AnyConnection};
 use basin_ledger::verify::{
-    verify_bundle, Bundle, Failure, LogKey, NoSettlementCheck, VerifyOptions,
+    verify_bundle, Bundle, Failure, LogKey, VerifyOptions,
 };
 use common::spawn_app;
 use diesel::connection::SimpleConnection;
@@ -57,7 +57,6 @@ fn verify(bundle: &Bundle, old: Option<&str>) -> Result<basin_ledger::verify::Re
         &VerifyOptions {
             old_checkpoint: old,
         },
-        &mut NoSettlementCheck,
         &mut |_, _| {},
     )
 }
@@ -131,8 +130,8 @@ async fn a_clean_ledger_verifies_and_extends_an_older_checkpoint() {
     assert_eq!(report.readings, 4);
     // The bundle survives a round trip through its folder form.
     let folder = tempfile::tempdir().unwrap();
-    bundle.write_folder(folder.path(), &json!({"log": {"origin": ORIGIN, "vkey": basin_audit::note::vkey(ORIGIN, &log_signing_key().verifying_key()).unwrap()}})).unwrap();
-    let reread = Bundle::read_folder(folder.path()).unwrap();
+    basin_ledger::verify::files::write_folder(&bundle, folder.path(), &json!({"log": {"origin": ORIGIN, "vkey": basin_audit::note::vkey(ORIGIN, &log_signing_key().verifying_key()).unwrap()}})).unwrap();
+    let reread = basin_ledger::verify::files::read_folder(folder.path()).unwrap();
     assert_eq!(verify(&reread, None).unwrap(), report);
 }
 

@@ -9,7 +9,7 @@ use anyhow::{anyhow, bail, Context};
 use crate::export::bundle_from_database;
 use crate::ledger_key::LedgerKey;
 use crate::model::time::utc_text;
-use crate::settlement::verify::SettlementRecomputation;
+use basin_ledger_core::entry::{Entry, TypedEntry};
 use crate::store::{log_checkpoints, DatabaseUrl};
 use crate::verify::bundle::{
     log_key_from_keys_json, BatchEvidence, ExportedReading, ExportedSettlement,
@@ -51,7 +51,7 @@ pub fn export(
         checkpoint.tree_size,
         log_key,
     )?;
-    bundle.write_folder(out, &keys_json(&key)?)?;
+    crate::verify::files::write_folder(&bundle, out, &keys_json(&key)?)?;
     // An export that does not verify is not worth handing to anyone.
     verify(&bundle, None)
 }
@@ -73,7 +73,6 @@ fn verify(bundle: &Bundle, old_checkpoint: Option<&str>) -> anyhow::Result<Repor
     let report = verify_bundle(
         bundle,
         &VerifyOptions { old_checkpoint },
-        &mut SettlementRecomputation::default(),
         &mut progress,
     );
     if let Some(bar) = bar {
@@ -93,7 +92,7 @@ fn read_old_checkpoint(path: Option<&Path>) -> anyhow::Result<Option<String>> {
 
 /// `verify --bundle DIR`: offline.
 pub fn verify_folder(folder: &Path, old_checkpoint: Option<&Path>) -> anyhow::Result<Report> {
-    let bundle = Bundle::read_folder(folder)?;
+    let bundle = crate::verify::files::read_folder(folder)?;
     let old = read_old_checkpoint(old_checkpoint)?;
     let report = verify(&bundle, old.as_deref())?;
     if let Some(path) = old_checkpoint {
@@ -144,15 +143,13 @@ pub fn verify_url(url: &str, token: &str, old_checkpoint: Option<&Path>) -> anyh
         }
         for item in items.iter().take((size - entries.len() as u64) as usize) {
             let entry: BundleEntry = serde_json::from_value(item.clone())?;
-            if item["kind"] == "readings.batch" {
-                let station = item["body"]["station"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                let batch_id = item["body"]["batch_id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
+            // The leaf bytes are what the verifier checks; the batch to fetch is read from them,
+            // through the typed entries, never from the response's convenience fields.
+            let typed = TypedEntry::from_leaf(entry.leaf.as_bytes())
+                .map_err(|error| anyhow!("entry {}: {error}", entry.index))?;
+            if let Entry::ReadingsBatch(batch) = typed.entry {
+                let station = batch.station.as_str().to_owned();
+                let batch_id = batch.batch_id;
                 let response = get(&format!("/v1/stations/{station}/batches/{batch_id}"))?;
                 let signature = response.header("Signature").map(str::to_owned);
                 let mut body = Vec::new();

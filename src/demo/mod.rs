@@ -20,9 +20,9 @@ use crate::import::cnemc::{import_cnemc, ImportOptions};
 use crate::ledger_key::LedgerKey;
 use crate::model::settlement::Settlement;
 use crate::model::time::utc_text;
-use crate::settlement::periods::months_between;
+use basin_ledger_core::settlement::periods::months_between;
 use crate::store::page::PageRequest;
-use crate::store::settlement_queries::{list_settlements, SettlementFilter};
+use crate::store::settlements::queries::{list_settlements, SettlementFilter};
 use crate::store::settlements::{issue, IssueRequest, SettlementError};
 use crate::store::{self, AnyConnection};
 

@@ -9,7 +9,7 @@ use basin_domain::{MeasuredValue, ParameterCode};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::api::readings::validate::{validate_batch, ReadingBatchRequest};
+use basin_ledger_core::batch::{validate_batch, BatchBody};
 use crate::model::time::utc_text;
 use crate::store::readings::{self, BatchOutcome, NewBatch, StoredReading};
 use crate::store::{self, registry, AnyConnection, StoreError};
@@ -280,12 +280,12 @@ fn import_station(
         return Ok(());
     }
     let body = batch_body(&summary.batch_id, station, section, &accepted)?;
-    let request: ReadingBatchRequest =
+    let request: BatchBody =
         serde_json::from_slice(&body).map_err(|error| StoreError::Corrupt(error.to_string()))?;
     let new_readings =
-        validate_batch(&request, section, now).map_err(|error| ImportError::Batch {
+        validate_batch(&request, section, now).map_err(|errors| ImportError::Batch {
             station: station.to_owned(),
-            detail: format!("{:?}", error.problem().errors),
+            detail: errors.to_string(),
         })?;
     let revisions = accepted
         .iter()
@@ -303,6 +303,7 @@ fn import_station(
                 body: &body,
                 body_sha256: &body_sha256,
                 signature: None,
+                key_id: None,
                 received_at: &received_at,
                 readings: new_readings,
             },
@@ -333,6 +334,7 @@ fn as_stored(candidate: &Candidate) -> StoredReading {
         invalidated_at: None,
         invalidated_by: None,
         invalidation_reason: None,
+        invalidated_log_index: None,
     }
 }
 

@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::settlement::document::SupersedesRef;
 
 /// Exactly the fields that `document_sha256` covers (API.md "A settlement").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -90,4 +89,11 @@ pub struct Payment {
     pub paid_at: String,
     pub recorded_at: String,
     pub log_index: u64,
+}
+
+/// `supersedes` in the document: the settlement replaced and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SupersedesRef {
+    pub settlement_id: String,
+    pub reason: String,
 }

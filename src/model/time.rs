@@ -1,22 +1,3 @@
-//! The one text form of instants in responses, storage and the log: UTC, whole seconds.
+//! The one text form of instants: the ledger core's (UTC, whole seconds).
 
-use chrono::{DateTime, SecondsFormat, Utc};
-
-/// `YYYY-MM-DDTHH:MM:SSZ`. Sub-second digits are dropped so that both backends and the log
-/// hash identical bytes.
-pub fn utc_text(instant: DateTime<Utc>) -> String {
-    instant.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn instants_print_in_utc_with_whole_seconds() {
-        let instant = DateTime::parse_from_rfc3339("2025-07-01T08:00:00.75+08:00")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(utc_text(instant), "2025-07-01T00:00:00Z");
-    }
-}
+pub use basin_ledger_core::time::{parse_instant, utc_text};

@@ -8,12 +8,15 @@ use basin_domain::quality::SectionFacts;
 use basin_domain::{Code, Period, WaterBody, WaterClass};
 use diesel::prelude::*;
 
+use basin_ledger_core::entry::{AgreementVersionLogged, Entry, VersionEnds};
+use serde::Deserialize;
+
 use super::connection::AnyConnection;
 use super::error::StoreError;
 use super::log::{Appended, LogWriter};
 use super::schema::{agreement_versions, agreements, basins, jurisdictions, sections};
 use crate::model::agreement::{AgreementReceipt, AgreementVersion};
-use crate::settlement::periods;
+use basin_ledger_core::settlement::periods;
 
 use super::agreement_queries::latest_version;
 pub use super::agreement_queries::{
@@ -259,20 +262,23 @@ fn insert_version(
     version: &AgreementVersion,
     ended: Option<(i64, Period)>,
 ) -> Result<AgreementReceipt, StoreError> {
-    let mut body =
-        serde_json::to_value(version).map_err(|error| StoreError::Corrupt(error.to_string()))?;
     // Which earlier version this one cut short, so that the log alone rebuilds every range.
-    let ends = match ended {
-        Some((number, end)) => {
-            serde_json::json!({"version": number, "effective_to": end.to_string()})
-        }
-        None => serde_json::Value::Null,
-    };
-    body.as_object_mut()
-        .ok_or_else(|| StoreError::Corrupt("a version is not a JSON object".into()))?
-        .insert("ends".into(), ends);
-    let Appended { index, .. } =
-        log.append(connection, "agreement.version", &version.created_at, body)?;
+    let ends = ended.map(|(number, end)| VersionEnds {
+        version: number,
+        effective_to: end.to_string(),
+    });
+    let mut body: AgreementVersionLogged = serde_json::to_value(version)
+        .and_then(|mut value| {
+            value["ends"] = serde_json::Value::Null;
+            AgreementVersionLogged::deserialize(value)
+        })
+        .map_err(|error| StoreError::Corrupt(format!("agreement version body: {error}")))?;
+    body.ends = ends;
+    let Appended { index, .. } = log.append(
+        connection,
+        &version.created_at,
+        &Entry::AgreementVersion(body),
+    )?;
     let components = serde_json::to_string(&version.components)
         .map_err(|error| StoreError::Corrupt(error.to_string()))?;
     diesel::insert_into(agreement_versions::table)

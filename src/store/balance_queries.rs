@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::connection::AnyConnection;
 use super::error::StoreError;
 use super::schema::{agreements, jurisdictions, settlements};
-use super::settlement_queries::get_settlement;
+use super::settlements::queries::get_settlement;
 use crate::balances::statement::Names;
 use crate::balances::Parties;
 use crate::model::settlement::Settlement;

@@ -5,8 +5,8 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use basin_audit::entry::LogEntry;
 use basin_audit::hash::{self, Hash};
+use basin_ledger_core::entry::Entry;
 use basin_audit::tree::{self, NodeId, NodeReader};
 use diesel::prelude::*;
 
@@ -50,29 +50,22 @@ impl LogWriter {
         })
     }
 
-    /// Appends one entry: its leaf bytes (JCS), the chain link to the previous leaf, and every
-    /// tree node the new leaf completes.
+    /// Appends one typed entry: its leaf bytes (JCS, at most a tile bundle's 65,535 bytes), the
+    /// chain link to the previous leaf, and every tree node the new leaf completes.
     pub fn append(
         &mut self,
         connection: &mut AnyConnection,
-        kind: &str,
         time: &str,
-        body: serde_json::Value,
+        entry: &Entry,
     ) -> Result<Appended, StoreError> {
-        let entry = LogEntry {
-            index: self.size,
-            kind: kind.to_owned(),
-            time: time.to_owned(),
-            prev: self.last_leaf_hash,
-            body,
-        };
-        let leaf = entry.leaf_bytes().map_err(|error| {
-            StoreError::Corrupt(format!("log entry is not canonical JSON: {error}"))
-        })?;
+        let kind = entry.kind();
+        let leaf = entry
+            .leaf_bytes(self.size, time, self.last_leaf_hash)
+            .map_err(|error| StoreError::Corrupt(format!("log entry {kind}: {error}")))?;
         let leaf_text = String::from_utf8(leaf)
             .map_err(|_| StoreError::Corrupt("canonical JSON is not UTF-8".into()))?;
         let leaf_hash = hash::leaf_hash(leaf_text.as_bytes());
-        let body_text = serde_json::to_string(&entry.body)
+        let body_text = serde_json::to_string(&entry.body())
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
         let index = to_i64(self.size)?;
         diesel::insert_into(log_entries::table)

@@ -167,3 +167,33 @@ fn verify_row(row: EntryRow) -> Result<VerifiedEntry, StoreError> {
         leaf_hash: computed_hash,
     })
 }
+
+/// The entries at these indices, each verified as [`get_entry`] does and decoded into its typed
+/// kind, in the order given. A missing index is an integrity failure: the caller read it from a
+/// row that names it.
+pub fn typed_entries(
+    connection: &mut AnyConnection,
+    indices: &[u64],
+) -> Result<Vec<basin_ledger_core::entry::TypedEntry>, StoreError> {
+    let mut rows: std::collections::HashMap<i64, EntryRow> = std::collections::HashMap::new();
+    let wanted = indices.iter().map(|index| to_i64(*index)).collect::<Result<Vec<_>, _>>()?;
+    for chunk in wanted.chunks(500) {
+        let found: Vec<EntryRow> = log_entries::table
+            .filter(log_entries::entry_index.eq_any(chunk))
+            .select(entry_columns!())
+            .load(connection)?;
+        rows.extend(found.into_iter().map(|row| (row.entry_index, row)));
+    }
+    indices
+        .iter()
+        .zip(wanted)
+        .map(|(index, key)| {
+            let row = rows
+                .remove(&key)
+                .ok_or_else(|| integrity(*index, "the entry is missing".to_owned()))?;
+            let verified = verify_row(row)?;
+            basin_ledger_core::entry::TypedEntry::from_log_entry(&verified.entry)
+                .map_err(|error| integrity(*index, error.to_string()))
+        })
+        .collect()
+}

@@ -17,9 +17,6 @@ pub mod page;
 pub mod readings;
 pub mod registry;
 pub mod schema;
-pub mod settlement_inputs;
-pub mod settlement_lifecycle;
-pub mod settlement_queries;
 pub mod settlements;
 pub mod tokens;
 

@@ -1,6 +1,8 @@
 //! Readings aggregate: batches (kept byte for byte), readings, revisions and invalidations.
 //! Batches are all-or-nothing and idempotent on (station, batch_id).
 
+use basin_domain::Code;
+use basin_ledger_core::entry::{Entry, ReadingInvalidated, ReadingsBatchLogged};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -13,32 +15,7 @@ use super::schema::{reading_batches, readings};
 /// Rows per INSERT statement: 13 columns × 500 stays far below SQLite's bound-variable limit.
 const INSERT_ROWS_PER_STATEMENT: usize = 500;
 
-/// One reading to store, already validated by the caller.
-#[derive(Debug, Clone)]
-pub struct NewReading {
-    pub section: String,
-    pub sampled_at: String,
-    /// JSON object of parameter code → literal decimal text, keys sorted.
-    pub values_json: String,
-    pub status: ReadingStatus,
-    pub reason: Option<String>,
-    pub revises: Option<i64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReadingStatus {
-    Valid,
-    Invalid,
-}
-
-impl ReadingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Valid => "valid",
-            Self::Invalid => "invalid",
-        }
-    }
-}
+pub use basin_ledger_core::batch::{NewReading, ReadingStatus};
 
 pub struct NewBatch<'a> {
     pub station: &'a str,
@@ -46,6 +23,8 @@ pub struct NewBatch<'a> {
     pub body: &'a [u8],
     pub body_sha256: &'a str,
     pub signature: Option<&'a str>,
+    /// The id of the station key that signed, with `signature`.
+    pub key_id: Option<&'a str>,
     pub received_at: &'a str,
     pub readings: Vec<NewReading>,
 }
@@ -169,14 +148,18 @@ pub fn ingest_batch(
                 .execute(connection)?;
         }
     }
-    let body = serde_json::json!({
-        "station": batch.station,
-        "batch_id": batch.batch_id,
-        "body_sha256": batch.body_sha256,
-        "signature": batch.signature,
-        "reading_ids": ids,
+    let entry = Entry::ReadingsBatch(ReadingsBatchLogged {
+        station: Code::parse(batch.station)
+            .map_err(|error| StoreError::Corrupt(format!("station code: {error}")))?,
+        batch_id: batch.batch_id.to_owned(),
+        body_sha256: batch.body_sha256.to_owned(),
+        signature: batch.signature.map(str::to_owned),
+        key_id: batch.key_id.map(str::to_owned),
+        first_reading_id: first_id,
+        readings: u32::try_from(ids.len())
+            .map_err(|_| StoreError::Corrupt("a batch of more than 2^32 readings".into()))?,
     });
-    let appended = log.append(connection, "readings.batch", batch.received_at, body)?;
+    let appended = log.append(connection, batch.received_at, &entry)?;
     let receipt = BatchReceipt {
         batch_id: batch.batch_id.to_owned(),
         accepted: ids.len(),
@@ -334,6 +317,7 @@ pub struct StoredReading {
     pub invalidated_at: Option<String>,
     pub invalidated_by: Option<String>,
     pub invalidation_reason: Option<String>,
+    pub invalidated_log_index: Option<i64>,
 }
 
 macro_rules! reading_columns {
@@ -352,6 +336,7 @@ macro_rules! reading_columns {
             readings::invalidated_at,
             readings::invalidated_by,
             readings::invalidation_reason,
+            readings::invalidated_log_index,
         )
     };
 }
@@ -391,28 +376,34 @@ pub fn section_readings(
     }))
 }
 
-/// The readings that count: valid, not superseded, not invalidated, of these sections, sampled in
-/// `[start, end)`, ordered by section, sampled_at, id.
-pub fn counted_readings(
+/// Readings of these sections sampled in `[start, end)`, ordered by section, sampled_at, id:
+/// only those that count now (valid, not superseded, not invalidated) when `counted_only`, or
+/// every one, for a caller that decides what counted at an earlier point of the log.
+pub fn readings_in_period(
     connection: &mut AnyConnection,
     sections: &[String],
     start: &str,
     end: &str,
+    counted_only: bool,
 ) -> Result<Vec<StoredReading>, StoreError> {
-    Ok(readings::table
+    let mut query = readings::table
         .filter(readings::section.eq_any(sections))
         .filter(readings::sampled_at.ge(start))
         .filter(readings::sampled_at.lt(end))
-        .filter(readings::status.eq(ReadingStatus::Valid.as_str()))
-        .filter(readings::superseded_by.is_null())
-        .filter(readings::invalidated_at.is_null())
         .select(reading_columns!())
         .order((
             readings::section.asc(),
             readings::sampled_at.asc(),
             readings::id.asc(),
         ))
-        .load::<StoredReading>(connection)?)
+        .into_boxed();
+    if counted_only {
+        query = query
+            .filter(readings::status.eq(ReadingStatus::Valid.as_str()))
+            .filter(readings::superseded_by.is_null())
+            .filter(readings::invalidated_at.is_null());
+    }
+    Ok(query.load::<StoredReading>(connection)?)
 }
 
 pub fn get_reading(connection: &mut AnyConnection, id: i64) -> Result<StoredReading, StoreError> {
@@ -449,11 +440,19 @@ pub fn invalidate_reading(
             readings::invalidation_reason.eq(reason),
         ))
         .execute(connection)?;
-    let body =
-        serde_json::json!({"reading_id": id, "jurisdiction": jurisdiction, "reason": reason});
-    Ok(log
-        .append(connection, "reading.invalidated", at, body)?
-        .index)
+    let entry = Entry::ReadingInvalidated(ReadingInvalidated {
+        reading_id: id,
+        jurisdiction: jurisdiction
+            .map(Code::parse)
+            .transpose()
+            .map_err(|error| StoreError::Corrupt(format!("jurisdiction code: {error}")))?,
+        reason: reason.to_owned(),
+    });
+    let appended = log.append(connection, at, &entry)?;
+    diesel::update(readings::table.filter(readings::id.eq(id)))
+        .set(readings::invalidated_log_index.eq(super::log::to_i64(appended.index)?))
+        .execute(connection)?;
+    Ok(appended.index)
 }
 
 /// The current (not superseded) readings of a station in `[from, to]`, by sampled_at.

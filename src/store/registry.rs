@@ -10,17 +10,28 @@ use super::log::{Appended, LogWriter};
 use super::page::{finish_page, Page, PageRequest};
 use super::schema::{basins, jurisdiction_keys, jurisdictions, sections, stations};
 use crate::model::registry::{Basin, Jurisdiction, JurisdictionKey, Section, Station};
+use basin_ledger_core::entry::{Entry, KeyChange};
 
-fn log_created<T: serde::Serialize>(
+/// The resource as its log body: the same fields, typed (a mismatch is a programming error
+/// that the round-trip tests catch, reported as corruption rather than logged wrongly).
+fn as_body<B: serde::de::DeserializeOwned>(resource: &impl serde::Serialize) -> Result<B, StoreError> {
+    serde_json::to_value(resource)
+        .and_then(B::deserialize)
+        .map_err(|error| StoreError::Corrupt(format!("log body: {error}")))
+}
+
+/// A code the caller validated, typed for the log.
+fn code(text: &str) -> Result<basin_domain::Code, StoreError> {
+    basin_domain::Code::parse(text).map_err(|error| StoreError::Corrupt(format!("code {text:?}: {error}")))
+}
+
+fn log_created(
     connection: &mut AnyConnection,
     log: &mut LogWriter,
-    kind: &str,
     time: &str,
-    resource: &T,
+    entry: Entry,
 ) -> Result<Appended, StoreError> {
-    let body =
-        serde_json::to_value(resource).map_err(|error| StoreError::Corrupt(error.to_string()))?;
-    log.append(connection, kind, time, body)
+    log.append(connection, time, &entry)
 }
 
 pub fn jurisdiction_exists(connection: &mut AnyConnection, code: &str) -> Result<bool, StoreError> {
@@ -72,9 +83,8 @@ pub fn create_jurisdiction(
     log_created(
         connection,
         log,
-        "jurisdiction.created",
         &jurisdiction.created_at,
-        jurisdiction,
+        Entry::JurisdictionCreated(as_body(jurisdiction)?),
     )
 }
 
@@ -198,8 +208,12 @@ pub fn add_jurisdiction_key(
             jurisdiction_keys::added_at.eq(key.added_at),
         ))
         .execute(connection)?;
-    let body = serde_json::json!({"owner": key.jurisdiction, "key_id": key.key_id, "public_key": key.public_key});
-    log.append(connection, "key.added", key.added_at, body)
+    let entry = Entry::KeyAdded(KeyChange {
+        owner: code(key.jurisdiction)?,
+        key_id: key.key_id.to_owned(),
+        public_key: key.public_key.to_owned(),
+    });
+    log.append(connection, key.added_at, &entry)
 }
 
 /// Retires a key: signatures it made stay valid, it cannot sign anything new.
@@ -232,9 +246,12 @@ pub fn retire_jurisdiction_key(
     )
     .set(jurisdiction_keys::retired_at.eq(retired_at))
     .execute(connection)?;
-    let body =
-        serde_json::json!({"owner": jurisdiction, "key_id": key_id, "public_key": public_key});
-    log.append(connection, "key.retired", retired_at, body)
+    let entry = Entry::KeyRetired(KeyChange {
+        owner: code(jurisdiction)?,
+        key_id: key_id.to_owned(),
+        public_key,
+    });
+    log.append(connection, retired_at, &entry)
 }
 
 pub fn create_basin(
@@ -255,7 +272,12 @@ pub fn create_basin(
             basins::created_at.eq(&basin.created_at),
         ))
         .execute(connection)?;
-    log_created(connection, log, "basin.created", &basin.created_at, basin)
+    log_created(
+        connection,
+        log,
+        &basin.created_at,
+        Entry::BasinCreated(as_body(basin)?),
+    )
 }
 
 fn basin_exists(connection: &mut AnyConnection, code: &str) -> Result<bool, StoreError> {
@@ -412,9 +434,8 @@ pub fn create_section(
     log_created(
         connection,
         log,
-        "section.created",
         &section.created_at,
-        section,
+        Entry::SectionCreated(as_body(section)?),
     )
 }
 
@@ -514,9 +535,8 @@ pub fn create_station(
     log_created(
         connection,
         log,
-        "station.created",
         &station.created_at,
-        station,
+        Entry::StationCreated(as_body(station)?),
     )
 }
 

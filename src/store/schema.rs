@@ -131,6 +131,7 @@ diesel::table! {
         invalidated_at -> Nullable<Text>,
         invalidated_by -> Nullable<Text>,
         invalidation_reason -> Nullable<Text>,
+        invalidated_log_index -> Nullable<BigInt>,
     }
 }
 

@@ -47,11 +47,12 @@ pub async fn assessment(
     let (section, counted) = state
         .run(move |connection| {
             let section = registry::get_section(connection, &code)?;
-            let counted = readings::counted_readings(
+            let counted = readings::readings_in_period(
                 connection,
                 std::slice::from_ref(&section.code),
                 &utc_text(period.start_utc()),
                 &utc_text(period.end_utc()),
+                true,
             )?;
             Ok((section, counted))
         })

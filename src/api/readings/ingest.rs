@@ -4,7 +4,9 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
-use super::validate::{validate_batch, ReadingBatchRequest};
+use basin_ledger_core::batch::{validate_batch, BatchBody};
+
+use super::validate::{batch_problem, ReadingBatchRequest};
 use crate::api::auth::Caller;
 use crate::api::json::JsonBody;
 use crate::api::problem::{ApiError, FieldProblem, Problem};
@@ -30,7 +32,7 @@ pub async fn post_readings(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    body: JsonBody<ReadingBatchRequest>,
+    body: JsonBody<BatchBody>,
 ) -> Result<HttpResponse, ApiError> {
     if !caller.0.is_admin() && !caller.0.is_station(&body.value.station) {
         return Err(ApiError::Forbidden(format!(
@@ -47,7 +49,7 @@ pub async fn post_readings(
     let body_sha256 = hex::encode(Sha256::digest(&body.bytes));
     check_signature(&station, signature.as_deref(), &body_sha256)?;
     let now = chrono::Utc::now();
-    let new_readings = validate_batch(&body.value, &station.section, now)?;
+    let new_readings = validate_batch(&body.value, &station.section, now).map_err(batch_problem)?;
     let bytes = body.bytes.to_vec();
     let batch_id = body.value.batch_id.clone();
     let outcome = state
@@ -61,6 +63,7 @@ pub async fn post_readings(
                     body: &bytes,
                     body_sha256: &body_sha256,
                     signature: signature.as_deref(),
+                    key_id: signature.as_ref().and(station.key_id.as_deref()),
                     received_at: &utc_text(now),
                     readings: new_readings,
                 },

@@ -13,10 +13,10 @@ use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
 use crate::model::settlement::Settlement;
 use crate::model::time::utc_text;
-use crate::store::settlement_lifecycle::{
-    self, Acknowledge, DisputeRequest, PaymentRequest, Recorded,
+use crate::store::settlements::lifecycle::{
+    self as settlement_lifecycle, Acknowledge, DisputeRequest, PaymentRequest, Recorded,
 };
-use crate::store::settlement_queries;
+use crate::store::settlements::queries as settlement_queries;
 
 /// Longest payment reference accepted, in characters.
 const REFERENCE_CHARACTERS_MAX: usize = 128;

@@ -11,9 +11,9 @@ use crate::api::pagination::{decode_cursor, encode_cursor, parse_limit, ListResp
 use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
 use crate::model::settlement::Settlement;
-use crate::settlement::lifecycle::Status;
+use basin_ledger_core::settlement::lifecycle::Status;
 use crate::store::page::PageRequest;
-use crate::store::settlement_queries::{self, SettlementFilter};
+use crate::store::settlements::queries::{self as settlement_queries, SettlementFilter};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

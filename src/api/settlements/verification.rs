@@ -6,10 +6,10 @@ use super::settlement_id;
 use crate::api::auth::Caller;
 use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
-use crate::settlement::verification::{
+use crate::store::settlements::verification::{
     verify_settlement, SettlementVerification, VerificationInput,
 };
-use crate::store::{registry, settlement_queries};
+use crate::store::{registry, settlements::queries as settlement_queries};
 
 /// Re-check one settlement as an auditor would: document hash, ledger signature, log inclusion
 /// with a fresh proof, recomputation from the readings as they counted at issue, acknowledgements.

@@ -1,27 +1,28 @@
 //! `GET /v1/settlements/{id}/verification`: the server re-checks one settlement the way an
 //! auditor would. The document hash, the ledger signature, the log entry and an RFC 9162
-//! inclusion proof against the current tree, and a recomputation from the log replayed up to the
-//! settlement's entry (readings as they counted when it was issued), with the verifier's code.
+//! inclusion proof against the current tree, and a recomputation through the ledger core's one
+//! input path from the readings as they counted just before the settlement's entry, each checked
+//! against the batch that recorded it. No replay: the work is bounded by the settlement's inputs.
 
-use basin_audit::entry::parse_leaf;
 use basin_audit::hash::{hash_from_hex, leaf_hash};
 use basin_audit::messages::{ack_message, settlement_message, verify_signature};
 use basin_audit::proof::{verify_inclusion, InclusionCheck};
 use basin_audit::tree;
-use basin_domain::Period;
+use basin_ledger_core::entry::{Entry, LoggedDocument, TypedEntry};
+use basin_ledger_core::settlement::document::{assemble, sha256_hex};
+use basin_ledger_core::settlement::inputs::{gather_inputs, InputRequest};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::document::{sha256_hex, SupersedesRef};
-use super::recompute::recompute;
+use super::inputs::StoreInputs;
+use super::input_error;
+use super::queries::SettlementRow;
 use crate::ledger_key::LedgerKey;
 use crate::model::registry::JurisdictionKey;
 use crate::model::settlement::Acknowledgement;
+use crate::model::time::parse_instant;
 use crate::store::log::DatabaseNodes;
-use crate::store::settlement_queries::SettlementRow;
 use crate::store::{self, AnyConnection, StoreError};
-use crate::verify::bundle::BatchEvidence;
-use crate::verify::{Bundle, LedgerState, LogKey};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct SettlementVerification {
@@ -81,11 +82,10 @@ pub fn verify_settlement(
         .next();
     let (included_in_log, inclusion_proof_ok) = match &entry {
         Some((_, leaf, stored_hash)) => {
-            let parsed = parse_leaf(leaf.as_bytes()).ok();
-            let included = parsed.as_ref().is_some_and(|entry| {
-                entry.kind == "settlement.issued"
-                    && entry.body["document_sha256"].as_str() == Some(row.document_sha256.as_str())
-            }) && hash_from_hex(stored_hash).ok()
+            let issued = TypedEntry::from_leaf(leaf.as_bytes()).map(|typed| typed.entry);
+            let included = matches!(&issued, Ok(Entry::SettlementIssued(issued))
+                if issued.document_sha256 == row.document_sha256)
+                && hash_from_hex(stored_hash).ok()
                 == Some(leaf_hash(leaf.as_bytes()));
             let nodes = DatabaseNodes::new(connection);
             let proof_ok = match (
@@ -116,12 +116,11 @@ pub fn verify_settlement(
     }
 
     let (readings_digest_ok, recomputed_net_fen, recomputation_ok) =
-        match recompute_at_issue(connection, row, index, input.ledger_key) {
+        match recompute_at_issue(connection, row, index) {
             Ok((digest, net, document_sha256)) => {
                 let stored: serde_json::Value =
                     serde_json::from_str(&row.document).unwrap_or_default();
-                let digest_ok =
-                    stored["inputs"]["readings_digest"].as_str() == Some(digest.as_str());
+                let digest_ok = readings_digest_of(&stored) == digest;
                 (digest_ok, Some(net), document_sha256 == row.document_sha256)
             }
             Err(problem) => {
@@ -172,92 +171,43 @@ pub fn verify_settlement(
     })
 }
 
-/// Replays the log up to (not including) the settlement's entry, then recomputes its document:
-/// (readings_digest, net_fen, document_sha256).
+/// Recomputes the document from what counted just before the settlement's entry, through the
+/// ledger core's one input path: (readings_digest, net_fen, document_sha256), or what failed.
 fn recompute_at_issue(
     connection: &mut AnyConnection,
     row: &SettlementRow,
     index: u64,
-    key: &LedgerKey,
 ) -> Result<(String, i64, String), String> {
-    let store_error = |error: StoreError| error.to_string();
-    let entries = store::export::entries(connection, 0, index).map_err(store_error)?;
-    let batches = store::export::batches(connection)
-        .map_err(store_error)?
-        .into_iter()
-        .map(|(station, batch_id, body, signature)| {
-            ((station, batch_id), BatchEvidence { body, signature })
-        })
-        .collect();
-    let log_key = LogKey {
-        origin: key.origin().to_owned(),
-        public_key: key.public_key(),
-    };
-    let bundle = Bundle {
-        checkpoint: String::new(),
-        log_key: log_key.clone(),
-        entries: Vec::new(),
-        batches,
-        readings: Vec::new(),
-        settlements: Vec::new(),
-    };
-    let mut state = LedgerState::default();
-    // Earlier settlement entries do not change readings; only the registry, versions and readings matter here.
-    let mut skip_settlements = IgnoreSettlements;
-    for (entry_index, leaf, _) in entries {
-        let entry =
-            parse_leaf(leaf.as_bytes()).map_err(|error| format!("entry {entry_index}: {error}"))?;
-        if entry.kind.starts_with("settlement.") {
-            continue;
-        }
-        state
-            .apply(&entry, &bundle, &log_key, &mut skip_settlements)
-            .map_err(|failure| failure.to_string())?;
+    let document: LoggedDocument = serde_json::from_str(&row.document)
+        .map_err(|error| format!("the stored document does not have its fields: {error}"))?;
+    let issued_at = parse_instant(&document.issued_at).map_err(|error| error.to_string())?;
+    let gathered = gather_inputs(
+        &mut StoreInputs::before(connection, index),
+        InputRequest {
+            agreement: document.agreement.clone(),
+            period: document.period,
+            id: document.id.clone(),
+            issued_at,
+            supersedes: document.supersedes.clone(),
+        },
+    )
+    .map_err(|error| input_error(error).to_string())?;
+    if gathered.version.version != document.agreement_version {
+        return Err(format!(
+            "the document names version {}, but version {} was in effect",
+            document.agreement_version, gathered.version.version
+        ));
     }
-    let document: serde_json::Value =
-        serde_json::from_str(&row.document).map_err(|error| error.to_string())?;
-    let version_number =
-        u64::try_from(row.agreement_version).map_err(|_| "bad agreement version".to_owned())?;
-    let version = state
-        .agreement_versions
-        .get(&(row.agreement.clone(), version_number))
-        .ok_or_else(|| {
-            format!(
-                "agreement {} version {version_number} is not in the log before the settlement",
-                row.agreement
-            )
-        })?;
-    let period = Period::parse(&row.period).map_err(|error| error.to_string())?;
-    let supersedes: Option<SupersedesRef> = serde_json::from_value(document["supersedes"].clone())
-        .map_err(|error| error.to_string())?;
-    let id = document["id"].as_str().unwrap_or_default().to_owned();
-    let assembled = recompute(&state, version, &id, period, &document, supersedes)?;
-    let digest = assembled.document["inputs"]["readings_digest"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    Ok((
-        digest,
-        assembled.net_fen.as_i64(),
-        assembled.document_sha256,
-    ))
+    let assembled = assemble(gathered.inputs).map_err(|error| error.to_string())?;
+    let digest = readings_digest_of(&assembled.document);
+    Ok((digest, assembled.net_fen.as_i64(), assembled.document_sha256))
 }
 
-/// Settlement entries are skipped by the caller; this only satisfies the replay's signature.
-struct IgnoreSettlements;
-
-impl crate::verify::SettlementCheck for IgnoreSettlements {
-    fn check(
-        &mut self,
-        _: u64,
-        _: &str,
-        _: &serde_json::Value,
-        _: &LedgerState,
-        _: &LogKey,
-    ) -> Result<(), crate::verify::Failure> {
-        Ok(())
-    }
-    fn settlements_checked(&self) -> usize {
-        0
-    }
+fn readings_digest_of(document: &serde_json::Value) -> String {
+    document
+        .get("inputs")
+        .and_then(|inputs| inputs.get("readings_digest"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }

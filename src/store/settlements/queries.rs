@@ -3,14 +3,14 @@
 
 use diesel::prelude::*;
 
-use super::connection::AnyConnection;
-use super::error::StoreError;
-use super::page::{finish_page, Page, PageRequest};
-use super::schema::{
+use super::super::connection::AnyConnection;
+use super::super::error::StoreError;
+use super::super::page::{finish_page, Page, PageRequest};
+use super::super::schema::{
     settlement_acknowledgements, settlement_disputes, settlement_payments, settlements,
 };
 use crate::model::settlement::{Acknowledgement, Dispute, Payment, Settlement};
-use crate::settlement::document::sha256_hex;
+use basin_ledger_core::settlement::document::sha256_hex;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct SettlementRow {

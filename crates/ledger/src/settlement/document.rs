@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::model::time::utc_text;
+pub use crate::entry::SupersedesRef;
+use crate::time::utc_text;
 
 /// One reading used by a settlement, as the readings API shows it: `values` maps parameter codes
 /// to the literal decimal text the station sent.
@@ -28,12 +29,6 @@ pub struct UsedReading {
     pub values: BTreeMap<String, String>,
 }
 
-/// `supersedes` in the document: the settlement replaced and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct SupersedesRef {
-    pub settlement_id: String,
-    pub reason: String,
-}
 
 /// Everything a settlement is computed from.
 #[derive(Debug, Clone)]

@@ -3,20 +3,23 @@
 //! write transaction; the pure rules of `settlement::lifecycle` decide what is allowed.
 
 use basin_audit::messages::{ack_message, parse_public_key_base64, verify_signature};
+use basin_ledger_core::entry::{
+    Entry, SettlementAcknowledged, SettlementDisputed, SettlementPaid,
+};
 use diesel::prelude::*;
 
-use super::agreements::get_agreement_row;
-use super::connection::AnyConnection;
-use super::error::StoreError;
-use super::log::LogWriter;
-use super::schema::{
+use super::super::agreements::get_agreement_row;
+use super::super::connection::AnyConnection;
+use super::super::error::StoreError;
+use super::super::log::LogWriter;
+use super::super::schema::{
     jurisdiction_keys, settlement_acknowledgements, settlement_disputes, settlement_payments,
     settlements,
 };
-use super::settlement_queries::{get_row, get_settlement, payments_of, SettlementRow};
-use super::settlements::to_i64;
+use super::queries::{get_row, get_settlement, payments_of, SettlementRow};
+use super::to_i64;
 use crate::model::settlement::Settlement;
-use crate::settlement::lifecycle::{self, Action, Status};
+use basin_ledger_core::settlement::lifecycle::{self, Action, Status};
 
 /// Whether a request recorded something new or repeated what was recorded (idempotent retry).
 #[derive(Debug)]
@@ -64,13 +67,13 @@ pub fn acknowledge(
     }
     allow(&row, Action::Acknowledge)?;
     check_ack_signature(connection, &row, request)?;
-    let body = serde_json::json!({
-        "settlement_id": row.id.to_string(),
-        "jurisdiction": request.jurisdiction,
-        "key_id": request.key_id,
-        "signature": request.signature,
+    let entry = Entry::SettlementAcknowledged(SettlementAcknowledged {
+        settlement_id: row.id.to_string(),
+        jurisdiction: party_code(request.jurisdiction)?,
+        key_id: request.key_id.to_owned(),
+        signature: request.signature.to_owned(),
     });
-    let appended = log.append(connection, "settlement.acknowledged", request.at, body)?;
+    let appended = log.append(connection, request.at, &entry)?;
     diesel::insert_into(settlement_acknowledgements::table)
         .values((
             settlement_acknowledgements::settlement_id.eq(row.id),
@@ -157,12 +160,12 @@ pub fn dispute(
     let (upstream, downstream) = parties(connection, &row)?;
     require_party(request.jurisdiction, &upstream, &downstream)?;
     allow(&row, Action::Dispute)?;
-    let body = serde_json::json!({
-        "settlement_id": row.id.to_string(),
-        "jurisdiction": request.jurisdiction,
-        "reason": request.reason,
+    let entry = Entry::SettlementDisputed(SettlementDisputed {
+        settlement_id: row.id.to_string(),
+        jurisdiction: party_code(request.jurisdiction)?,
+        reason: request.reason.to_owned(),
     });
-    let appended = log.append(connection, "settlement.disputed", request.at, body)?;
+    let appended = log.append(connection, request.at, &entry)?;
     diesel::insert_into(settlement_disputes::table)
         .values((
             settlement_disputes::settlement_id.eq(row.id),
@@ -225,13 +228,13 @@ pub fn pay(
             ),
         });
     }
-    let body = serde_json::json!({
-        "settlement_id": row.id.to_string(),
-        "amount_fen": request.amount_fen,
-        "paid_at": request.paid_at,
-        "reference": request.reference,
+    let entry = Entry::SettlementPaid(SettlementPaid {
+        settlement_id: row.id.to_string(),
+        amount_fen: request.amount_fen,
+        paid_at: request.paid_at.to_owned(),
+        reference: request.reference.to_owned(),
     });
-    let appended = log.append(connection, "settlement.paid", request.at, body)?;
+    let appended = log.append(connection, request.at, &entry)?;
     diesel::insert_into(settlement_payments::table)
         .values((
             settlement_payments::settlement_id.eq(row.id),
@@ -281,4 +284,10 @@ fn set_status(connection: &mut AnyConnection, id: i64, status: Status) -> Result
         .set(settlements::status.eq(status.as_str()))
         .execute(connection)?;
     Ok(())
+}
+
+/// A party's code, already checked against the agreement's parties.
+fn party_code(text: &str) -> Result<basin_domain::Code, StoreError> {
+    basin_domain::Code::parse(text)
+        .map_err(|error| StoreError::Corrupt(format!("party code {text:?}: {error}")))
 }

@@ -9,19 +9,25 @@ use basin_domain::{Code, Period};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+pub mod inputs;
+pub mod lifecycle;
+pub mod queries;
+pub mod verification;
+
 use super::agreements;
 use super::connection::AnyConnection;
 use super::error::StoreError;
 use super::log::LogWriter;
 use super::schema::settlements;
-pub use super::settlement_inputs::period_kind;
-use super::settlement_inputs::prepare;
-use super::settlement_queries::{find_row, get_settlement};
+use inputs::StoreInputs;
+use queries::{find_row, get_settlement};
 use crate::ledger_key::LedgerKey;
 use crate::model::settlement::{Settlement, SettlementDocument, SettlementPreview};
 use crate::model::time::utc_text;
-use crate::settlement::document::{AssemblyError, SupersedesRef};
-use crate::settlement::lifecycle::{self, Action, Status};
+use basin_ledger_core::entry::{Entry, SettlementIssued, SettlementSuperseded};
+use basin_ledger_core::settlement::document::{self, AssembledDocument, AssemblyError, SupersedesRef};
+use basin_ledger_core::settlement::inputs::{gather_inputs, InputError, InputRequest};
+use basin_ledger_core::settlement::lifecycle::{check as lifecycle_check, Action, Status};
 
 /// Why a settlement could not be issued. Evaluation errors (missing data above all) are the
 /// client's to fix; everything else is the store's.
@@ -43,7 +49,11 @@ impl From<AssemblyError> for SettlementError {
     fn from(error: AssemblyError) -> Self {
         match error {
             AssemblyError::Evaluation(error) => Self::Evaluation(error),
-            // The readings and terms came from the database: failing to use them is corruption.
+            // The readings came from the database: one that cannot be used is corruption.
+            AssemblyError::Reading { id, message } => Self::Store(StoreError::Integrity {
+                what: format!("reading {id}"),
+                reason: message,
+            }),
             other => Self::Store(StoreError::Corrupt(other.to_string())),
         }
     }
@@ -72,16 +82,8 @@ pub fn preview(
     request: &IssueRequest,
     now: DateTime<Utc>,
 ) -> Result<SettlementPreview, SettlementError> {
-    let agreement = agreements::get_agreement_row(connection, &request.agreement)?;
-    let supersedes = request.supersedes.as_ref().map(supersedes_ref);
-    let (assembled, _) = prepare(
-        connection,
-        &agreement,
-        request.period,
-        PREVIEW_ID,
-        now,
-        supersedes,
-    )?;
+    agreements::get_agreement_row(connection, &request.agreement)?;
+    let (assembled, _) = prepare(connection, request, PREVIEW_ID, now)?;
     Ok(SettlementPreview {
         document: parse_document(&assembled.document)?,
         document_sha256: assembled.document_sha256,
@@ -100,15 +102,7 @@ pub fn issue(
     let agreement = agreements::get_agreement_row(connection, &request.agreement)?;
     let replaced = check_supersession(connection, request)?;
     let id = next_id(connection)?;
-    let supersedes = request.supersedes.as_ref().map(supersedes_ref);
-    let (assembled, version) = prepare(
-        connection,
-        &agreement,
-        request.period,
-        &id.to_string(),
-        now,
-        supersedes,
-    )?;
+    let (assembled, version) = prepare(connection, request, &id.to_string(), now)?;
     let signature = key
         .sign(SigningContext::Settlement, &assembled.document_sha256)
         .map_err(|error| StoreError::Corrupt(format!("signing the settlement: {error}")))?;
@@ -119,13 +113,13 @@ pub fn issue(
             .set(settlements::status.eq(Status::Superseded.as_str()))
             .execute(connection)?;
     }
-    let body = serde_json::json!({
-        "document": assembled.document,
-        "document_sha256": assembled.document_sha256,
-        "key_id": key.key_id(),
-        "signature": signature,
+    let entry = Entry::SettlementIssued(SettlementIssued {
+        document: assembled.document.clone(),
+        document_sha256: assembled.document_sha256.clone(),
+        key_id: key.key_id().to_owned(),
+        signature: signature.clone(),
     });
-    let appended = log.append(connection, "settlement.issued", &issued_at, body)?;
+    let appended = log.append(connection, &issued_at, &entry)?;
     diesel::insert_into(settlements::table)
         .values((
             settlements::id.eq(id),
@@ -150,12 +144,12 @@ pub fn issue(
         diesel::update(settlements::table.filter(settlements::id.eq(old)))
             .set(settlements::superseded_by.eq(id))
             .execute(connection)?;
-        let body = serde_json::json!({
-            "settlement_id": old.to_string(),
-            "superseded_by": id.to_string(),
-            "reason": supersedes.reason,
+        let entry = Entry::SettlementSuperseded(SettlementSuperseded {
+            settlement_id: old.to_string(),
+            superseded_by: id.to_string(),
+            reason: supersedes.reason.clone(),
         });
-        log.append(connection, "settlement.superseded", &issued_at, body)?;
+        log.append(connection, &issued_at, &entry)?;
     }
     Ok(get_settlement(connection, id)?)
 }
@@ -206,13 +200,66 @@ fn check_supersession(
     let status = Status::parse(&row.status).ok_or_else(|| {
         StoreError::Corrupt(format!("settlement {named} status {:?}", row.status))
     })?;
-    lifecycle::check(status, Action::Supersede, row.amount_fen == 0).map_err(|refused| {
+    lifecycle_check(status, Action::Supersede, row.amount_fen == 0).map_err(|refused| {
         StoreError::FieldConflict {
             pointer,
             message: format!("settlement {named}: {refused}"),
         }
     })?;
     Ok(Some(named))
+}
+
+/// Gathers the inputs through the ledger core's one path and assembles the document. Returns it
+/// with the number of the version it was computed from.
+fn prepare(
+    connection: &mut AnyConnection,
+    request: &IssueRequest,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(AssembledDocument, i64), SettlementError> {
+    let agreement = Code::parse(&request.agreement).map_err(|error| StoreError::NotFound {
+        what: "agreement",
+        key: format!("{} ({error})", request.agreement),
+    })?;
+    let gathered = gather_inputs(
+        &mut StoreInputs::now(connection),
+        InputRequest {
+            agreement,
+            period: request.period,
+            id: id.to_owned(),
+            issued_at: now,
+            supersedes: request.supersedes.as_ref().map(supersedes_ref),
+        },
+    )
+    .map_err(input_error)?;
+    let version = gathered.version.version;
+    Ok((document::assemble(gathered.inputs)?, version))
+}
+
+/// The client's problems (no version for the period, the wrong kind of period) are 422s at
+/// `/period`; stored terms or readings that fail their checks are integrity failures.
+pub fn input_error(error: InputError<StoreError>) -> StoreError {
+    match error {
+        InputError::Source(error) => error,
+        InputError::NoVersion { .. } | InputError::WrongPeriodKind { .. } => {
+            StoreError::FieldInvalid {
+                pointer: "/period".into(),
+                message: error.to_string(),
+            }
+        }
+        InputError::BadVersion {
+            agreement,
+            version,
+            problem,
+        } => StoreError::Integrity {
+            what: format!("agreement {} version {version}", agreement.as_str()),
+            reason: problem,
+        },
+        InputError::BadReading { id, problem } => StoreError::Integrity {
+            what: format!("reading {id}"),
+            reason: problem,
+        },
+    }
 }
 
 fn supersedes_ref(request: &SupersedesRequest) -> SupersedesRef {
@@ -237,4 +284,14 @@ fn next_id(connection: &mut AnyConnection) -> Result<i64, StoreError> {
 
 pub(super) fn to_i64(value: u64) -> Result<i64, StoreError> {
     i64::try_from(value).map_err(|_| StoreError::Corrupt(format!("{value} exceeds i64")))
+}
+
+/// A stored period kind (`month`, `quarter`, `year`).
+pub fn period_kind(text: &str) -> Result<basin_domain::PeriodKind, StoreError> {
+    match text {
+        "month" => Ok(basin_domain::PeriodKind::Month),
+        "quarter" => Ok(basin_domain::PeriodKind::Quarter),
+        "year" => Ok(basin_domain::PeriodKind::Year),
+        other => Err(StoreError::Corrupt(format!("period kind {other:?}"))),
+    }
 }

@@ -1,0 +1,84 @@
+//! Settlement bodies: the signed document, then what the parties record against it.
+
+use basin_domain::Code;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementIssued {
+    /// The document exactly as signed (API.md "A settlement").
+    pub document: Value,
+    pub document_sha256: String,
+    pub key_id: String,
+    pub signature: String,
+}
+
+impl SettlementIssued {
+    /// The document's fields, typed; its `inputs` and `components` stay JSON.
+    pub fn typed_document(&self) -> Result<LoggedDocument, serde_json::Error> {
+        LoggedDocument::deserialize(&self.document)
+    }
+}
+
+/// `supersedes` in the document: the settlement replaced and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupersedesRef {
+    pub settlement_id: String,
+    pub reason: String,
+}
+
+/// The document of API.md, field for field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoggedDocument {
+    pub id: String,
+    pub agreement: Code,
+    pub agreement_version: i64,
+    pub period: basin_domain::Period,
+    pub period_start: String,
+    pub period_end: String,
+    pub inputs: Value,
+    pub components: Value,
+    pub net_fen: i64,
+    pub payer: Option<Code>,
+    pub payee: Option<Code>,
+    pub amount_fen: i64,
+    pub issued_at: String,
+    pub supersedes: Option<SupersedesRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementAcknowledged {
+    pub settlement_id: String,
+    pub jurisdiction: Code,
+    pub key_id: String,
+    pub signature: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementDisputed {
+    pub settlement_id: String,
+    pub jurisdiction: Code,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementPaid {
+    pub settlement_id: String,
+    pub amount_fen: i64,
+    pub paid_at: String,
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementSuperseded {
+    pub settlement_id: String,
+    pub superseded_by: String,
+    pub reason: String,
+}

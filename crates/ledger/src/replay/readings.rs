@@ -1,0 +1,139 @@
+//! Replaying a `readings.batch` entry: the batch's bytes must hash to the logged digest, carry
+//! the station's signature when it has a key, pass the ingest rules as of the entry's time, and
+//! hold exactly as many readings as the entry's id range. Then every reading the ledger serves
+//! must be the one rebuilt here.
+
+use std::collections::BTreeSet;
+
+use sha2::{Digest, Sha256};
+
+use super::bundle::{Bundle, ExportedReading};
+use super::state::{LedgerState, ReplayedReading};
+use super::Failure;
+use crate::batch::{validate_batch, BatchBody, ReadingStatus};
+use crate::entry::ReadingsBatchLogged;
+use crate::time::parse_instant;
+
+impl LedgerState {
+    pub(super) fn apply_batch(
+        &mut self,
+        index: u64,
+        time: &str,
+        logged: &ReadingsBatchLogged,
+        bundle: &Bundle,
+    ) -> Result<(), Failure> {
+        let fail = |what: String| Failure::at(index, what);
+        let station_code = logged.station.as_str();
+        let batch_id = &logged.batch_id;
+        let name = format!("{station_code}/{batch_id}");
+        let evidence = bundle
+            .batches
+            .get(&(station_code.to_owned(), batch_id.clone()))
+            .ok_or_else(|| fail(format!("the body of batch {name} is missing")))?;
+        let body_sha256 = hex::encode(Sha256::digest(&evidence.body));
+        if logged.body_sha256 != body_sha256 {
+            return Err(fail(format!(
+                "the body of batch {name} hashes to {body_sha256}, not the logged body_sha256"
+            )));
+        }
+        let station = self
+            .stations
+            .get(&logged.station)
+            .ok_or_else(|| fail(format!("batch of unregistered station {station_code}")))?;
+        if let Some(public_key) = &station.public_key {
+            let key = basin_audit::messages::parse_public_key_base64(public_key)
+                .map_err(|error| fail(format!("station key: {error}")))?;
+            let signature = logged.signature.as_deref().ok_or_else(|| {
+                fail(format!("batch {name} of a signing station has no signature"))
+            })?;
+            if evidence.signature.as_deref() != Some(signature) {
+                return Err(fail(format!(
+                    "the exported signature of batch {name} differs from the logged one"
+                )));
+            }
+            let message = basin_audit::messages::readings_message(&body_sha256)
+                .map_err(|error| fail(error.to_string()))?;
+            basin_audit::messages::verify_signature(&message, &key, signature)
+                .map_err(|_| fail(format!("the station signature on batch {name} does not verify")))?;
+            self.signed_batches_checked += 1;
+        }
+        let section = station.section.as_str().to_owned();
+        let body: BatchBody = serde_json::from_slice(&evidence.body)
+            .map_err(|error| fail(format!("batch body is not a readings request: {error}")))?;
+        let received_at = parse_instant(time).map_err(|error| fail(format!("time: {error}")))?;
+        // The logged time is truncated to the second; the server validated against the instant
+        // itself, up to a second later.
+        let validated_at = received_at + chrono::Duration::seconds(1);
+        let readings = validate_batch(&body, &section, validated_at)
+            .map_err(|errors| fail(format!("batch body fails the ingest rules: {errors}")))?;
+        if readings.len() != logged.readings as usize {
+            return Err(fail(format!(
+                "{} reading ids logged for {} readings in the body",
+                logged.readings,
+                readings.len()
+            )));
+        }
+        for (reading, id) in readings.into_iter().zip(logged.reading_ids()) {
+            if let Some(revised) = reading.revises {
+                let old = self
+                    .readings
+                    .get_mut(&revised)
+                    .ok_or_else(|| fail(format!("revises unknown reading {revised}")))?;
+                old.superseded = true;
+            }
+            let replayed = ReplayedReading {
+                id,
+                log_index: index,
+                station: logged.station.clone(),
+                section: reading.section,
+                sampled_at: reading.sampled_at,
+                values_json: reading.values_json,
+                valid: reading.status == ReadingStatus::Valid,
+                superseded: false,
+                invalidated: false,
+            };
+            if self.readings.insert(id, replayed).is_some() {
+                return Err(fail(format!("reading id {id} is used twice")));
+            }
+        }
+        self.batches_checked += 1;
+        Ok(())
+    }
+
+    /// Every reading the ledger serves must be exactly the one the evidence and the log rebuild.
+    pub fn compare_readings(&self, exported: &[ExportedReading]) -> Result<(), Failure> {
+        let mut seen = BTreeSet::new();
+        for served in exported {
+            let Some(replayed) = self.readings.get(&served.id) else {
+                return Err(Failure::general(format!(
+                    "reading {} is served but no logged batch recorded it",
+                    served.id
+                )));
+            };
+            let same = replayed.station.as_str() == served.station
+                && replayed.section == served.section
+                && replayed.sampled_at == served.sampled_at
+                && replayed.values_json == served.values_json
+                && (replayed.valid == (served.status == "valid"))
+                && replayed.superseded == served.superseded
+                && replayed.invalidated == served.invalidated;
+            if !same {
+                return Err(Failure::at(
+                    replayed.log_index,
+                    format!(
+                        "reading {} as served differs from what its batch and the log record",
+                        served.id
+                    ),
+                ));
+            }
+            seen.insert(served.id);
+        }
+        if let Some(missing) = self.readings.values().find(|reading| !seen.contains(&reading.id)) {
+            return Err(Failure::at(
+                missing.log_index,
+                format!("reading {} was recorded but is not served", missing.id),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,241 @@
+//! The auditor's settlement check: every `settlement.*` entry against the state replayed up to
+//! that entry. An issued settlement must hash to its digest, carry the log key's signature, and
+//! be recomputed to the same bytes through the one input path; every later entry must be what
+//! the lifecycle decisions (the server's own) allow.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use basin_audit::messages::{settlement_message, verify_signature};
+use basin_audit::note::key_id_hex;
+
+use super::bundle::{ExportedSettlement, LogKey};
+use super::state::LedgerState;
+use super::Failure;
+use crate::entry::{Entry, SettlementIssued, TypedEntry};
+use crate::settlement::decisions::{
+    decide_acknowledgement, decide_dispute, decide_payment, decide_supersession, Decision,
+    SettlementSnapshot,
+};
+use crate::settlement::document::{assemble, document_sha256, sha256_hex};
+use crate::settlement::inputs::{gather_inputs, InputRequest};
+use crate::settlement::lifecycle::Status;
+use crate::time::parse_instant;
+
+/// What the verifier remembers of each settlement.
+struct Tracked {
+    /// The log index of its `settlement.issued` entry.
+    log_index: u64,
+    agreement: String,
+    period: String,
+    snapshot: SettlementSnapshot,
+}
+
+#[derive(Default)]
+pub struct SettlementRecomputation {
+    settlements: BTreeMap<String, Tracked>,
+    issued_checked: usize,
+}
+
+impl SettlementRecomputation {
+    pub fn settlements_checked(&self) -> usize {
+        self.issued_checked
+    }
+
+    pub(super) fn check(
+        &mut self,
+        typed: &TypedEntry,
+        state: &LedgerState,
+        log_key: &LogKey,
+    ) -> Result<(), Failure> {
+        let fail = |what: String| Failure::at(typed.index, what);
+        match &typed.entry {
+            Entry::SettlementIssued(issued) => self.issued(typed.index, issued, state, log_key).map_err(fail),
+            Entry::SettlementAcknowledged(request) => {
+                let tracked = self.tracked(&request.settlement_id).map_err(&fail)?;
+                let key = state
+                    .jurisdiction_keys
+                    .get(&(request.jurisdiction.clone(), request.key_id.clone()));
+                let decision = decide_acknowledgement(&tracked.snapshot, request, key)
+                    .map_err(|refused| fail(format!("settlement {}: {refused}", request.settlement_id)))?;
+                tracked.snapshot.acknowledgements.push(request.clone());
+                apply(tracked, decision).map_err(fail)
+            }
+            Entry::SettlementDisputed(request) => {
+                let tracked = self.tracked(&request.settlement_id).map_err(&fail)?;
+                let decision = decide_dispute(&tracked.snapshot, request)
+                    .map_err(|refused| fail(format!("settlement {}: {refused}", request.settlement_id)))?;
+                apply(tracked, decision).map_err(fail)
+            }
+            Entry::SettlementPaid(request) => {
+                let tracked = self.tracked(&request.settlement_id).map_err(&fail)?;
+                let decision = decide_payment(&tracked.snapshot, request)
+                    .map_err(|refused| fail(format!("settlement {}: {refused}", request.settlement_id)))?;
+                tracked.snapshot.payments.push(request.clone());
+                apply(tracked, decision).map_err(fail)
+            }
+            Entry::SettlementSuperseded(request) => {
+                let successor = self
+                    .settlements
+                    .get(&request.superseded_by)
+                    .map(|next| (next.agreement.clone(), next.period.clone()));
+                let tracked = self.tracked(&request.settlement_id).map_err(&fail)?;
+                if successor.as_ref() != Some(&(tracked.agreement.clone(), tracked.period.clone())) {
+                    return Err(fail(format!(
+                        "settlement {} is superseded by {}, which does not settle {} {}",
+                        request.settlement_id, request.superseded_by, tracked.agreement, tracked.period
+                    )));
+                }
+                tracked.snapshot.status = Status::Superseded;
+                Ok(())
+            }
+            other => Err(fail(format!("{} is not a settlement entry", other.kind()))),
+        }
+    }
+
+    fn tracked(&mut self, id: &str) -> Result<&mut Tracked, String> {
+        self.settlements
+            .get_mut(id)
+            .ok_or_else(|| format!("settlement {id} was never issued"))
+    }
+
+    fn issued(
+        &mut self,
+        index: u64,
+        issued: &SettlementIssued,
+        state: &LedgerState,
+        log_key: &LogKey,
+    ) -> Result<(), String> {
+        let digest = &issued.document_sha256;
+        if document_sha256(&issued.document).map_err(|error| error.to_string())? != *digest {
+            return Err("the document does not hash to its document_sha256".into());
+        }
+        let expected_key_id = key_id_hex(&log_key.origin, &log_key.public_key);
+        if issued.key_id != expected_key_id {
+            return Err(format!(
+                "signed by key {}, not the log key {expected_key_id}",
+                issued.key_id
+            ));
+        }
+        let message = settlement_message(digest).map_err(|error| error.to_string())?;
+        verify_signature(&message, &log_key.public_key, &issued.signature)
+            .map_err(|_| "the ledger signature on the settlement does not verify".to_owned())?;
+        let document = issued
+            .typed_document()
+            .map_err(|error| format!("the document does not have its fields: {error}"))?;
+        let period = document.period.to_string();
+        let in_force = self.settlements.values().find(|tracked| {
+            tracked.agreement == document.agreement.as_str()
+                && tracked.period == period
+                && tracked.snapshot.status != Status::Superseded
+        });
+        let named = document.supersedes.as_ref().map(|reference| reference.settlement_id.as_str());
+        decide_supersession(in_force.map(|tracked| &tracked.snapshot), named)
+            .map_err(|refused| refused.to_string())?;
+        let issued_at = parse_instant(&document.issued_at).map_err(|error| error.to_string())?;
+        let gathered = gather_inputs(
+            &mut &*state,
+            InputRequest {
+                agreement: document.agreement.clone(),
+                period: document.period,
+                id: document.id.clone(),
+                issued_at,
+                supersedes: document.supersedes.clone(),
+            },
+        )
+        .map_err(|error| error.to_string())?;
+        if gathered.version.version != document.agreement_version {
+            return Err(format!(
+                "names version {} of {}, but the version in effect for {period} is {}",
+                document.agreement_version,
+                document.agreement.as_str(),
+                gathered.version.version
+            ));
+        }
+        let parties = (gathered.version.upstream.clone(), gathered.version.downstream.clone());
+        let recomputed = assemble(gathered.inputs)
+            .map_err(|error| format!("recomputing settlement {}: {error}", document.id))?;
+        if recomputed.document_sha256 != *digest {
+            let differs: Vec<&str> = ["inputs", "components", "net_fen", "payer", "payee", "amount_fen"]
+                .into_iter()
+                .filter(|field| recomputed.document[*field] != issued.document[*field])
+                .collect();
+            return Err(format!(
+                "settlement {} does not recompute from the logged terms and readings (differs in {})",
+                document.id,
+                differs.join(", ")
+            ));
+        }
+        self.settlements.insert(
+            document.id.clone(),
+            Tracked {
+                log_index: index,
+                agreement: document.agreement.as_str().to_owned(),
+                period,
+                snapshot: SettlementSnapshot {
+                    id: document.id,
+                    status: Status::Issued,
+                    amount_fen: document.amount_fen,
+                    document_sha256: digest.clone(),
+                    parties,
+                    acknowledgements: Vec::new(),
+                    payments: Vec::new(),
+                },
+            },
+        );
+        self.issued_checked += 1;
+        Ok(())
+    }
+
+    /// Every settlement the ledger serves must be the document the log proves, in the status
+    /// the logged lifecycle reached.
+    pub fn compare_served(&self, served: &[ExportedSettlement]) -> Result<(), Failure> {
+        let mut seen = BTreeSet::new();
+        for settlement in served {
+            let tracked = self.settlements.get(&settlement.id).ok_or_else(|| {
+                Failure::general(format!("settlement {} is served but was never logged", settlement.id))
+            })?;
+            let fail = |what: &str| {
+                Failure::at(tracked.log_index, format!("settlement {} as served {what}", settlement.id))
+            };
+            let expected = &tracked.snapshot.document_sha256;
+            if sha256_hex(settlement.document.as_bytes()) != *expected
+                || settlement.document_sha256 != *expected
+            {
+                return Err(fail("differs from the document the log records"));
+            }
+            if settlement.amount_fen != tracked.snapshot.amount_fen {
+                return Err(fail("has another amount than its logged document"));
+            }
+            if settlement.status != tracked.snapshot.status.as_str() {
+                return Err(fail(&format!(
+                    "is {} but the logged lifecycle says {}",
+                    settlement.status,
+                    tracked.snapshot.status.as_str()
+                )));
+            }
+            seen.insert(settlement.id.clone());
+        }
+        if let Some((id, tracked)) = self.settlements.iter().find(|(id, _)| !seen.contains(*id)) {
+            return Err(Failure::at(
+                tracked.log_index,
+                format!("settlement {id} was logged but is not served"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn apply(tracked: &mut Tracked, decision: Decision) -> Result<(), String> {
+    match decision {
+        Decision::Record { new_status } => {
+            if let Some(status) = new_status {
+                tracked.snapshot.status = status;
+            }
+            Ok(())
+        }
+        Decision::Replay => Err(format!(
+            "settlement {}: the log records the same request twice",
+            tracked.snapshot.id
+        )),
+    }
+}

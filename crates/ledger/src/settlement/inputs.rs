@@ -1,0 +1,214 @@
+//! The one path that gathers a settlement's inputs: the agreement version in effect, the facts
+//! of the basin's sections, and the readings that count. The issuing server, the auditor's
+//! `verify` and the verification endpoint all call [`gather_inputs`], each with its own
+//! [`InputSource`], so a bad row is reported the same way by all three.
+
+use std::collections::BTreeMap;
+
+use basin_domain::agreement::{validate, AgreementTerms};
+use basin_domain::quality::SectionFacts;
+use basin_domain::{Code, Period};
+use chrono::{DateTime, Utc};
+
+use super::document::{DocumentInputs, SupersedesRef, UsedReading};
+use super::evidence::{check_against_evidence, LoggedBatch};
+use crate::entry::AgreementVersionLogged;
+
+/// A reading that counts, as the source holds it (values as stored JSON text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountedReading {
+    pub id: i64,
+    pub section: String,
+    /// UTC `YYYY-MM-DDTHH:MM:SSZ`.
+    pub sampled_at: String,
+    pub values_json: String,
+}
+
+/// Where inputs come from: the store now, the store as of a log index, or the replayed log.
+pub trait InputSource {
+    type Error;
+    /// Every version of the agreement, with each range as cut short by later versions.
+    fn agreement_versions(
+        &mut self,
+        agreement: &Code,
+    ) -> Result<Vec<AgreementVersionLogged>, Self::Error>;
+    /// Water body and target class of every registered section of a basin.
+    fn section_facts(&mut self, basin: &Code) -> Result<BTreeMap<Code, SectionFacts>, Self::Error>;
+    /// The readings that count: valid, not superseded, not invalidated, of these sections,
+    /// sampled within the period.
+    fn counted_readings(
+        &mut self,
+        sections: &[Code],
+        period: Period,
+    ) -> Result<Vec<CountedReading>, Self::Error>;
+    /// The logged batches (entry and bytes) that recorded these readings, to check each row
+    /// against; `None` when the readings were themselves rebuilt from that evidence.
+    fn evidence_of(
+        &mut self,
+        readings: &[CountedReading],
+    ) -> Result<Option<Vec<LoggedBatch>>, Self::Error>;
+}
+
+/// What a settlement is asked for.
+#[derive(Debug, Clone)]
+pub struct InputRequest {
+    pub agreement: Code,
+    pub period: Period,
+    pub id: String,
+    pub issued_at: DateTime<Utc>,
+    pub supersedes: Option<SupersedesRef>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InputError<E> {
+    #[error(transparent)]
+    Source(E),
+    /// The client's to fix: the agreement has no version for this period.
+    #[error("agreement {agreement} has no version in effect for {period}")]
+    NoVersion { agreement: Code, period: Period },
+    /// The client's to fix: the agreement settles by another kind of period.
+    #[error("agreement {agreement} settles by {expected}; {period} is a {}", period.kind())]
+    WrongPeriodKind {
+        agreement: Code,
+        expected: basin_domain::PeriodKind,
+        period: Period,
+    },
+    /// Stored or logged terms that no longer parse: corruption.
+    #[error("agreement {agreement} version {version}: {problem}")]
+    BadVersion {
+        agreement: Code,
+        version: i64,
+        problem: String,
+    },
+    /// A reading row that fails its check: corruption, named by reading id everywhere.
+    #[error("reading {id}: {problem}")]
+    BadReading { id: i64, problem: String },
+}
+
+/// The inputs, with the version they were taken from.
+#[derive(Debug, Clone)]
+pub struct GatheredInputs {
+    pub inputs: DocumentInputs,
+    pub version: AgreementVersionLogged,
+}
+
+/// Gathers everything a settlement is computed from, through `source`.
+pub fn gather_inputs<S: InputSource>(
+    source: &mut S,
+    request: InputRequest,
+) -> Result<GatheredInputs, InputError<S::Error>> {
+    let versions = source
+        .agreement_versions(&request.agreement)
+        .map_err(InputError::Source)?;
+    if let Some(first) = versions.first() {
+        if first.period != request.period.kind() {
+            return Err(InputError::WrongPeriodKind {
+                agreement: request.agreement.clone(),
+                expected: first.period,
+                period: request.period,
+            });
+        }
+    }
+    let version = version_in_effect(&versions, request.period)
+        .map_err(|(version, problem)| InputError::BadVersion {
+            agreement: request.agreement.clone(),
+            version,
+            problem,
+        })?
+        .ok_or_else(|| InputError::NoVersion {
+            agreement: request.agreement.clone(),
+            period: request.period,
+        })?
+        .clone();
+    let bad_version = |problem: String| InputError::BadVersion {
+        agreement: request.agreement.clone(),
+        version: version.version,
+        problem,
+    };
+    let facts = source
+        .section_facts(&version.basin)
+        .map_err(InputError::Source)?;
+    let terms = AgreementTerms {
+        period: version.period,
+        min_valid_months: Some(version.min_valid_months),
+        components: serde_json::from_value(version.components.clone())
+            .map_err(|error| bad_version(format!("components: {error}")))?,
+    };
+    let valid = validate(&terms, |code| facts.get(code).copied())
+        .map_err(|errors| bad_version(format!("the terms no longer validate: {errors:?}")))?;
+    let counted = source
+        .counted_readings(&valid.sections(), request.period)
+        .map_err(InputError::Source)?;
+    if let Some(evidence) = source.evidence_of(&counted).map_err(InputError::Source)? {
+        check_against_evidence(&counted, &evidence)
+            .map_err(|(id, problem)| InputError::BadReading { id, problem })?;
+    }
+    let readings = counted
+        .into_iter()
+        .map(used_reading)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(GatheredInputs {
+        inputs: DocumentInputs {
+            id: request.id,
+            agreement: version.agreement.as_str().to_owned(),
+            agreement_version: version.version,
+            upstream: version.upstream.clone(),
+            downstream: version.downstream.clone(),
+            terms: valid,
+            sections: facts,
+            period: request.period,
+            readings,
+            issued_at: request.issued_at,
+            supersedes: request.supersedes,
+        },
+        version,
+    })
+}
+
+fn used_reading<E>(reading: CountedReading) -> Result<UsedReading, InputError<E>> {
+    let values = serde_json::from_str(&reading.values_json).map_err(|error| {
+        InputError::BadReading {
+            id: reading.id,
+            problem: format!("its values are not a JSON object of literals: {error}"),
+        }
+    })?;
+    Ok(UsedReading {
+        id: reading.id,
+        section: reading.section,
+        sampled_at: reading.sampled_at,
+        values,
+    })
+}
+
+/// The newest version whose range covers the period. A version whose range does not parse is
+/// returned as `Err((version, problem))`.
+pub fn version_in_effect(
+    versions: &[AgreementVersionLogged],
+    period: Period,
+) -> Result<Option<&AgreementVersionLogged>, (i64, String)> {
+    let mut newest_first: Vec<&AgreementVersionLogged> = versions.iter().collect();
+    newest_first.sort_by_key(|version| std::cmp::Reverse(version.version));
+    for version in newest_first {
+        let parse = |text: &str| {
+            Period::parse(text).map_err(|error| (version.version, format!("{text:?}: {error}")))
+        };
+        let from = parse(&version.effective_from)?;
+        let to = version.effective_to.as_deref().map(parse).transpose()?;
+        if from <= period && to.is_none_or(|to| period <= to) {
+            return Ok(Some(version));
+        }
+    }
+    Ok(None)
+}
+
+/// Adds a logged version to an agreement's versions (oldest first), cutting short the earlier
+/// version it `ends`: the log alone rebuilds every range this way, for the server and the
+/// auditor alike.
+pub fn add_logged_version(versions: &mut Vec<AgreementVersionLogged>, version: AgreementVersionLogged) {
+    if let Some(ends) = &version.ends {
+        if let Some(ended) = versions.iter_mut().find(|earlier| earlier.version == ends.version) {
+            ended.effective_to = Some(ends.effective_to.clone());
+        }
+    }
+    versions.push(version);
+}

@@ -1,0 +1,10 @@
+//! Settlements without storage: the signed document and its digests (`document`), the one
+//! input path (`inputs`, checked against the batch `evidence`), the lifecycle rules and the
+//! decisions they make (`lifecycle`, `decisions`), and period arithmetic (`periods`).
+
+pub mod decisions;
+pub mod document;
+pub mod evidence;
+pub mod inputs;
+pub mod lifecycle;
+pub mod periods;
