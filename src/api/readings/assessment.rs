@@ -22,7 +22,7 @@ pub struct AssessmentQuery {
 
 /// Assessment of a section for a period (GB 3838-2002 single-factor method; descriptive, no
 /// completeness rule).
-#[utoipa::path(tag = "readings", params(AssessmentQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "readings", operation_id = "get_assessment", params(AssessmentQuery), security(("bearer" = [])), responses(
     (status = 200, description = "months, period statistics, classes and attainment", body = Object),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]

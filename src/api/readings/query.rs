@@ -104,7 +104,7 @@ fn reading_cursor(text: &str) -> Result<(String, i64), ApiError> {
 }
 
 /// Readings of a section in `[from, to)`, ordered by sampling time and id (all statuses).
-#[utoipa::path(tag = "readings", params(ReadingsQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "readings", operation_id = "list_section_readings", params(ReadingsQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Reading>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -146,7 +146,7 @@ pub async fn section_readings(
 }
 
 /// The batch body exactly as received, with the station's signature in the `Signature` header.
-#[utoipa::path(tag = "readings", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "readings", operation_id = "get_batch_body", security(("bearer" = [])), responses(
     (status = 200, description = "the exact request bytes", content_type = "application/json", body = Object),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -182,7 +182,7 @@ pub struct InvalidationReceipt {
 }
 
 /// Invalidate a reading (a bureau of either side of its section, or admin): kept, never counted.
-#[utoipa::path(tag = "readings", request_body = InvalidationRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "readings", operation_id = "invalidate_reading", request_body = InvalidationRequest, security(("bearer" = [])), responses(
     (status = 201, body = InvalidationReceipt),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]

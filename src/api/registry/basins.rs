@@ -23,7 +23,7 @@ pub struct NewBasin {
 }
 
 /// Register a basin (admin).
-#[utoipa::path(tag = "registry", request_body = NewBasin, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "create_basin", request_body = NewBasin, security(("bearer" = [])), responses(
     (status = 201, body = Basin),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -52,7 +52,7 @@ pub async fn create(
 }
 
 /// List basins, ordered by code.
-#[utoipa::path(tag = "registry", params(ListQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "list_basins", params(ListQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Basin>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -70,7 +70,7 @@ pub async fn list(
 }
 
 /// One basin.
-#[utoipa::path(tag = "registry", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "get_basin", security(("bearer" = [])), responses(
     (status = 200, body = Basin),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]

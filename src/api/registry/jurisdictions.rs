@@ -39,7 +39,7 @@ pub struct KeyAdded {
 }
 
 /// Register a jurisdiction (admin).
-#[utoipa::path(tag = "registry", request_body = NewJurisdiction, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "create_jurisdiction", request_body = NewJurisdiction, security(("bearer" = [])), responses(
     (status = 201, body = Jurisdiction),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -79,7 +79,7 @@ pub async fn create(
 }
 
 /// List jurisdictions, ordered by code.
-#[utoipa::path(tag = "registry", params(ListQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "list_jurisdictions", params(ListQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Jurisdiction>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -97,7 +97,7 @@ pub async fn list(
 }
 
 /// One jurisdiction with its bureau keys.
-#[utoipa::path(tag = "registry", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "get_jurisdiction", security(("bearer" = [])), responses(
     (status = 200, body = Jurisdiction),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -115,7 +115,7 @@ pub async fn get(
 }
 
 /// Register a bureau key that countersigns settlements for this jurisdiction (admin).
-#[utoipa::path(tag = "registry", request_body = NewJurisdictionKey, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "create_jurisdiction_key", request_body = NewJurisdictionKey, security(("bearer" = [])), responses(
     (status = 201, body = KeyAdded),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -159,7 +159,7 @@ pub async fn add_key(
 }
 
 /// Retire a bureau key (admin): signatures it made stay valid; it cannot acknowledge anything new.
-#[utoipa::path(tag = "registry", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "retire_jurisdiction_key", security(("bearer" = [])), responses(
     (status = 200, body = Jurisdiction),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]

@@ -47,7 +47,7 @@ pub struct NewSection {
 }
 
 /// Register a monitoring section (admin).
-#[utoipa::path(tag = "registry", request_body = NewSection, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "create_section", request_body = NewSection, security(("bearer" = [])), responses(
     (status = 201, body = Section),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -98,7 +98,7 @@ pub async fn create(
 }
 
 /// List sections, ordered by code.
-#[utoipa::path(tag = "registry", params(ListQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "list_sections", params(ListQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Section>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -116,7 +116,7 @@ pub async fn list(
 }
 
 /// One section.
-#[utoipa::path(tag = "registry", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "get_section", security(("bearer" = [])), responses(
     (status = 200, body = Section),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]

@@ -28,7 +28,7 @@ pub struct NewStation {
 }
 
 /// Register a monitoring station (admin).
-#[utoipa::path(tag = "registry", request_body = NewStation, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "create_station", request_body = NewStation, security(("bearer" = [])), responses(
     (status = 201, body = Station),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -65,7 +65,7 @@ pub async fn create(
 }
 
 /// List stations, ordered by code.
-#[utoipa::path(tag = "registry", params(ListQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "list_stations", params(ListQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Station>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -83,7 +83,7 @@ pub async fn list(
 }
 
 /// One station.
-#[utoipa::path(tag = "registry", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "get_station", security(("bearer" = [])), responses(
     (status = 200, body = Station),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]

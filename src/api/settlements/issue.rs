@@ -43,7 +43,7 @@ pub struct IssueQuery {
 }
 
 /// Issue a settlement for a period (admin, or a bureau of either party).
-#[utoipa::path(tag = "settlements", request_body = IssueBody, params(IssueQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "settlements", operation_id = "issue_settlement", request_body = IssueBody, params(IssueQuery), security(("bearer" = [])), responses(
     (status = 201, description = "issued, signed and logged", body = Settlement),
     (status = 200, description = "dry run: the document that would be issued", body = SettlementPreview),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),

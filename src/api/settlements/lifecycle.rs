@@ -83,7 +83,7 @@ fn respond(recorded: Recorded) -> HttpResponse {
 }
 
 /// Acknowledge a settlement for a party (that party's bureau), signed by its registered key.
-#[utoipa::path(tag = "settlements", request_body = AcknowledgementBody, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "settlements", operation_id = "acknowledge_settlement", request_body = AcknowledgementBody, security(("bearer" = [])), responses(
     (status = 201, body = Settlement),
     (status = 200, description = "the same acknowledgement again", body = Settlement),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
@@ -124,7 +124,7 @@ pub async fn acknowledge(
 }
 
 /// Dispute a settlement (a bureau of either party, for itself).
-#[utoipa::path(tag = "settlements", request_body = DisputeBody, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "settlements", operation_id = "dispute_settlement", request_body = DisputeBody, security(("bearer" = [])), responses(
     (status = 201, body = Settlement),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -163,7 +163,7 @@ pub async fn dispute(
 
 /// Record a payment (the payer's bureau, or admin). Needs an acknowledged settlement; partial
 /// payments add up; reaching the amount makes it paid.
-#[utoipa::path(tag = "settlements", request_body = PaymentBody, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "settlements", operation_id = "record_payment", request_body = PaymentBody, security(("bearer" = [])), responses(
     (status = 201, body = Settlement),
     (status = 200, description = "the same payment again", body = Settlement),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),

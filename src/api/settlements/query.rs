@@ -30,7 +30,7 @@ pub struct SettlementsQuery {
 }
 
 /// Settlements ordered by period, then id.
-#[utoipa::path(tag = "settlements", params(SettlementsQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "settlements", operation_id = "list_settlements", params(SettlementsQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Settlement>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -91,7 +91,7 @@ fn settlement_cursor(text: &str) -> Result<(String, i64), ApiError> {
 
 /// One settlement: the signed document, the ledger's signature, status, acknowledgements,
 /// disputes and payments.
-#[utoipa::path(tag = "settlements", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "settlements", operation_id = "get_settlement", security(("bearer" = [])), responses(
     (status = 200, body = Settlement),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
