@@ -16,11 +16,17 @@ use crate::store::registry::{self, NewKey};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewJurisdiction {
-    #[schema(example = "HE-CD")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "HE-CD")]
     pub code: String,
-    #[schema(example = "承德市")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "承德市"
+    )]
     pub name: String,
     /// The enclosing jurisdiction (e.g. HE for HE-CD).
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     pub parent: Option<String>,
 }
 
@@ -28,7 +34,10 @@ pub struct NewJurisdiction {
 #[serde(deny_unknown_fields)]
 pub struct NewJurisdictionKey {
     /// Standard padded base64 of the 32-byte Ed25519 public key.
-    #[schema(example = "GlzZBw1A8OEHoNcMW8Sqq6Fg+xWSaqr8sMTiLNbLXRM=")]
+    #[schema(
+        pattern = "^[A-Za-z0-9+/]{43}=$",
+        example = "GlzZBw1A8OEHoNcMW8Sqq6Fg+xWSaqr8sMTiLNbLXRM="
+    )]
     pub public_key: String,
 }
 

@@ -16,14 +16,23 @@ use crate::store::registry;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStation {
-    #[schema(example = "gubeikou-auto")]
+    #[schema(
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        example = "gubeikou-auto"
+    )]
     pub code: String,
-    #[schema(example = "古北口自动站")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "古北口自动站"
+    )]
     pub name: String,
     /// The one section this station serves.
-    #[schema(example = "gubeikou")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "gubeikou")]
     pub section: String,
     /// Standard padded base64 Ed25519 public key; with it, every batch must carry a signature.
+    #[schema(pattern = "^[A-Za-z0-9+/]{43}=$")]
     pub public_key: Option<String>,
 }
 

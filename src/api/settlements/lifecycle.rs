@@ -24,21 +24,27 @@ const REFERENCE_CHARACTERS_MAX: usize = 128;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcknowledgementBody {
-    #[schema(example = "HE-CD")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "HE-CD")]
     pub jurisdiction: String,
     /// A registered, not retired key of the jurisdiction.
-    #[schema(example = "3f65e915")]
+    #[schema(pattern = "^[0-9a-f]{8}$", example = "3f65e915")]
     pub key_id: String,
     /// Base64 Ed25519 signature over `basin-ledger/ack/v1\n<document_sha256>\n`.
+    #[schema(pattern = "^[A-Za-z0-9+/]{86}==$")]
     pub signature: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DisputeBody {
-    #[schema(example = "BJ")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "BJ")]
     pub jurisdiction: String,
-    #[schema(example = "the July readings at 古北口 include a week of instrument drift")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "the July readings at 古北口 include a week of instrument drift"
+    )]
     pub reason: String,
 }
 
@@ -46,12 +52,21 @@ pub struct DisputeBody {
 #[serde(deny_unknown_fields)]
 pub struct PaymentBody {
     /// Positive, at most what is outstanding.
+    #[schema(minimum = 1)]
     pub amount_fen: i64,
     /// RFC 3339 with an offset.
-    #[schema(example = "2025-09-01T10:00:00+08:00")]
+    #[schema(
+        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+        example = "2025-09-01T10:00:00+08:00"
+    )]
     pub paid_at: String,
     /// The transfer's reference: a retry with the same reference is recognised.
-    #[schema(example = "BJ-2025-0731-001")]
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "BJ-2025-0731-001"
+    )]
     pub reference: String,
 }
 
