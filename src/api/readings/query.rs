@@ -22,12 +22,12 @@ use crate::store::registry;
 pub struct ReadingsQuery {
     /// Inclusive start, RFC 3339.
     #[param(
-        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+        format = DateTime
     )]
     pub from: Option<String>,
     /// Exclusive end, RFC 3339.
     #[param(
-        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+        format = DateTime
     )]
     pub to: Option<String>,
     /// Items per page: 1 to 1000 (larger values are clamped), default 100.

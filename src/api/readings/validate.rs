@@ -47,7 +47,7 @@ pub struct ReadingRequest {
     pub section: String,
     /// RFC 3339 with an offset and whole seconds.
     #[schema(
-        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+        format = DateTime, pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
         example = "2025-07-01T08:00:00+08:00"
     )]
     pub sampled_at: String,

@@ -56,7 +56,7 @@ pub struct PaymentBody {
     pub amount_fen: i64,
     /// RFC 3339 with an offset.
     #[schema(
-        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+        format = DateTime,
         example = "2025-09-01T10:00:00+08:00"
     )]
     pub paid_at: String,
