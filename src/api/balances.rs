@@ -28,8 +28,10 @@ pub struct BalancesQuery {
     pub year: Option<String>,
     /// Seen from this jurisdiction: each of its counterparties. Without it, every pair, seen from
     /// the side whose code sorts first.
+    #[param(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     pub jurisdiction: Option<String>,
     /// Only this agreement's settlements.
+    #[param(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     pub agreement: Option<String>,
 }
 
@@ -49,6 +51,7 @@ pub struct StatementQuery {
     #[param(value_type = u32, minimum = 1000, maximum = 9999, example = 2025)]
     pub year: Option<String>,
     /// `json` (the default) or `csv` (UTF-8 with a byte-order mark).
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 

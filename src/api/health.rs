@@ -17,7 +17,7 @@ pub struct Health {
     pub database: String,
 }
 
-#[utoipa::path(tag = "operations", responses(
+#[utoipa::path(tag = "operations", operation_id = "get_health", responses(
     (status = 200, body = Health),
     (status = 503, body = Problem, content_type = "application/problem+json"),
 ))]

@@ -15,6 +15,7 @@ pub mod problem;
 pub mod rate_limit;
 pub mod readings;
 mod registry;
+pub mod schemas;
 pub mod settlements;
 pub mod state;
 mod ui;

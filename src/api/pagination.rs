@@ -19,6 +19,7 @@ pub struct ListQuery {
     #[param(value_type = Option<u32>, minimum = 1)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(max_length = 512, pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
 }
 

@@ -15,7 +15,7 @@ pub struct AgreementVersion {
     #[schema(example = "BJ")]
     pub downstream: String,
     /// `month`, `quarter` or `year`.
-    #[schema(example = "month")]
+    #[schema(value_type = crate::api::schemas::PeriodKind, example = "month")]
     pub period: String,
     pub version: i64,
     /// The first period of this kind the version governs.
@@ -27,7 +27,7 @@ pub struct AgreementVersion {
     /// Months with data a needed parameter must have (the default, every month, is written out).
     pub min_valid_months: u32,
     /// The components as written (compensation.md §5).
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<crate::api::schemas::ComponentTerms>)]
     pub components: serde_json::Value,
     pub created_at: String,
 }

@@ -45,9 +45,9 @@ pub struct Section {
     #[schema(example = "潮河")]
     pub river: String,
     /// `river` or `lake` (lakes and reservoirs use the lake TP limits).
-    #[schema(example = "river")]
+    #[schema(value_type = crate::api::schemas::WaterBody, example = "river")]
     pub water_body: String,
-    #[schema(example = "II")]
+    #[schema(value_type = crate::api::schemas::TargetClass, example = "II")]
     pub target_class: String,
     pub upstream: String,
     pub downstream: String,

@@ -21,10 +21,10 @@ pub struct SettlementDocument {
     #[schema(example = "2025-07-31T16:00:00Z")]
     pub period_end: String,
     /// `{readings_digest, reading_count, sections: [{section, months, stats, class}]}`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::api::schemas::SettlementInputs)]
     pub inputs: serde_json::Value,
     /// `[{kind, section, amount_fen, explanation}]` in the order of the agreement's components.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<crate::api::schemas::ComponentAmount>)]
     pub components: serde_json::Value,
     /// Positive: downstream pays upstream.
     pub net_fen: i64,
@@ -44,6 +44,7 @@ pub struct Settlement {
     pub signature: String,
     pub key_id: String,
     /// `issued`, `acknowledged`, `disputed`, `paid` or `superseded`.
+    #[schema(value_type = crate::api::schemas::SettlementStatus)]
     pub status: String,
     pub log_index: u64,
     /// The settlement that replaced this one, if any.

@@ -10,7 +10,7 @@ use crate::model::agreement::{Agreement, AgreementReceipt, AgreementVersionView}
 use crate::store::agreements;
 
 /// Register an agreement with its first version (admin). Sections must belong to its basin.
-#[utoipa::path(tag = "agreements", request_body = NewAgreement, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "agreements", operation_id = "create_agreement", request_body = NewAgreement, security(("bearer" = [])), responses(
     (status = 201, body = AgreementReceipt),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -36,7 +36,7 @@ pub async fn create(
 
 /// Add a version (admin): it starts on a period after the current version's start, which it ends
 /// the period before when they would overlap.
-#[utoipa::path(tag = "agreements", request_body = NewAgreementVersion, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "agreements", operation_id = "create_agreement_version", request_body = NewAgreementVersion, security(("bearer" = [])), responses(
     (status = 201, body = AgreementReceipt),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -73,7 +73,7 @@ pub async fn add_version(
 }
 
 /// List agreements with their versions, ordered by code.
-#[utoipa::path(tag = "agreements", params(ListQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "agreements", operation_id = "list_agreements", params(ListQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Agreement>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -91,7 +91,7 @@ pub async fn list(
 }
 
 /// One agreement with every version.
-#[utoipa::path(tag = "agreements", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "agreements", operation_id = "get_agreement", security(("bearer" = [])), responses(
     (status = 200, body = Agreement),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -109,7 +109,7 @@ pub async fn get(
 }
 
 /// One version, as its `agreement.version` log entry recorded it (with the current end).
-#[utoipa::path(tag = "agreements", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "agreements", operation_id = "get_agreement_version", security(("bearer" = [])), responses(
     (status = 200, body = AgreementVersionView),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::api::checks::Checks;
 use crate::api::problem::ApiError;
+use crate::api::schemas::{ComponentTerms, PeriodKind as PeriodKindSchema};
 use crate::model::agreement::AgreementVersion;
 use crate::model::time::utc_text;
 use crate::store::agreements::{self, AgreementRow, NewVersion};
@@ -23,29 +24,44 @@ const PERIOD_KINDS: [&str; 3] = ["month", "quarter", "year"];
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAgreement {
-    #[schema(example = "miyun-chaobai-2025")]
+    #[schema(
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        example = "miyun-chaobai-2025"
+    )]
     pub code: String,
-    #[schema(example = "密云水库上游潮白河流域横向生态补偿")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "密云水库上游潮白河流域横向生态补偿"
+    )]
     pub name: String,
-    #[schema(example = "chaobai")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "chaobai")]
     pub basin: String,
-    #[schema(example = "HE-CD")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "HE-CD")]
     pub upstream: String,
-    #[schema(example = "BJ")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "BJ")]
     pub downstream: String,
     /// `month`, `quarter` or `year`: the length of a settlement period.
-    #[schema(example = "month")]
+    #[schema(value_type = PeriodKindSchema, example = "month")]
     pub period: String,
     /// The first period the agreement governs, of its kind (`2025-01`, `2025-Q1`, `2025`).
-    #[schema(example = "2025-01")]
+    #[schema(
+        pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+        example = "2025-01"
+    )]
     pub effective_from: String,
     /// The last period it governs, inclusive; absent means open-ended.
-    #[schema(example = "2027-12")]
+    #[schema(
+        pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+        example = "2027-12"
+    )]
     pub effective_to: Option<String>,
     /// Months with data each needed parameter must have; default every month of the period.
+    #[schema(minimum = 1, maximum = 12)]
     pub min_valid_months: Option<u32>,
     /// Components as in compensation.md §5 (rule numbers are decimal strings, money is fen).
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<ComponentTerms>, min_items = 1, max_items = 32)]
     pub components: serde_json::Value,
 }
 
@@ -53,11 +69,16 @@ pub struct NewAgreement {
 #[serde(deny_unknown_fields)]
 pub struct NewAgreementVersion {
     /// A period of the agreement's kind after the current version's start.
-    #[schema(example = "2026-01")]
+    #[schema(
+        pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+        example = "2026-01"
+    )]
     pub effective_from: String,
+    #[schema(pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")]
     pub effective_to: Option<String>,
+    #[schema(minimum = 1, maximum = 12)]
     pub min_valid_months: Option<u32>,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<ComponentTerms>, min_items = 1, max_items = 32)]
     pub components: serde_json::Value,
 }
 

@@ -45,7 +45,7 @@ struct Form {
 }
 
 /// Import a file of the national monitoring system (admin).
-#[utoipa::path(tag = "readings", request_body(content = CnemcImportForm, content_type = "multipart/form-data"),
+#[utoipa::path(tag = "readings", operation_id = "import_cnemc_file", request_body(content = CnemcImportForm, content_type = "multipart/form-data"),
     security(("bearer" = [])), responses(
         (status = 200, body = ImportSummary),
         (status = "4XX", body = Problem, content_type = "application/problem+json"),

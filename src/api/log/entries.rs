@@ -22,6 +22,7 @@ pub struct EntriesQuery {
     #[param(value_type = Option<u32>, minimum = 1)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page, instead of `start`.
+    #[param(max_length = 512, pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
 }
 
@@ -35,7 +36,8 @@ pub struct LogEntryView {
     pub time: String,
     /// Leaf hash of the previous entry in lowercase hex (64 zeros for entry 0).
     pub prev: String,
-    #[schema(value_type = Object)]
+    /// The entry's body; its members depend on `kind` (API.md "Audit log").
+    #[schema(value_type = BTreeMap<String, serde_json::Value>)]
     pub body: serde_json::Value,
     /// The leaf bytes: RFC 8785 canonical JSON of `{index, kind, time, prev, body}`.
     pub leaf: String,

@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 
 use crate::api::auth::Caller;
 use crate::api::problem::{ApiError, Problem};
+use crate::api::schemas::SectionAssessment;
 use crate::api::state::AppState;
 use crate::model::time::utc_text;
 use crate::store::{readings, registry, StoreError};
@@ -17,13 +18,18 @@ use crate::store::{readings, registry, StoreError};
 #[into_params(parameter_in = Query)]
 pub struct AssessmentQuery {
     /// `2025-07`, `2025-Q3` or `2025` (calendar periods in UTC+08:00).
+    #[param(
+        required = true,
+        pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+        example = "2025-07"
+    )]
     pub period: Option<String>,
 }
 
 /// Assessment of a section for a period (GB 3838-2002 single-factor method; descriptive, no
 /// completeness rule).
-#[utoipa::path(tag = "readings", params(AssessmentQuery), security(("bearer" = [])), responses(
-    (status = 200, description = "months, period statistics, classes and attainment", body = Object),
+#[utoipa::path(tag = "readings", operation_id = "get_assessment", params(AssessmentQuery), security(("bearer" = [])), responses(
+    (status = 200, description = "months, period statistics, classes and attainment", body = SectionAssessment),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/sections/{code}/assessment")]

@@ -20,7 +20,7 @@ use crate::store::registry;
 const SIGNATURE_HEADER_BYTES_MAX: usize = 256;
 
 /// Post a batch of readings (the station itself, or admin).
-#[utoipa::path(tag = "readings", request_body = ReadingBatchRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "readings", operation_id = "ingest_readings", request_body = ReadingBatchRequest, security(("bearer" = [])),
     params(("Signature" = Option<String>, Header, description = "base64 Ed25519 signature over `basin-ledger/readings/v1\\n<hex SHA-256 of the body>\\n`; required for stations with a key")),
     responses(
         (status = 201, description = "stored", body = BatchReceipt),

@@ -9,6 +9,8 @@ use crate::api::checks::Checks;
 use crate::api::json::JsonBody;
 use crate::api::pagination::{decode_cursor, encode_cursor, parse_limit, ListResponse};
 use crate::api::problem::{ApiError, Problem};
+use crate::api::readings::validate::ReadingBatchRequest;
+use crate::api::schemas::{DecimalText, ParameterName, ReadingStatus};
 use crate::api::state::AppState;
 use crate::model::time::utc_text;
 use crate::store::page::PageRequest;
@@ -19,11 +21,20 @@ use crate::store::registry;
 #[into_params(parameter_in = Query)]
 pub struct ReadingsQuery {
     /// Inclusive start, RFC 3339.
+    #[param(
+        format = DateTime
+    )]
     pub from: Option<String>,
     /// Exclusive end, RFC 3339.
+    #[param(
+        format = DateTime
+    )]
     pub to: Option<String>,
+    /// Items per page: 1 to 1000 (larger values are clamped), default 100.
     #[param(value_type = Option<u32>, minimum = 1)]
     pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(max_length = 512, pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
 }
 
@@ -41,8 +52,9 @@ pub struct Reading {
     pub station: String,
     pub sampled_at: String,
     /// Parameter code → the decimal exactly as sent.
-    #[schema(value_type = Object)]
+    #[schema(value_type = BTreeMap<ParameterName, DecimalText>)]
     pub values: serde_json::Value,
+    #[schema(value_type = ReadingStatus)]
     pub status: String,
     pub reason: Option<String>,
     pub batch_id: String,
@@ -104,7 +116,7 @@ fn reading_cursor(text: &str) -> Result<(String, i64), ApiError> {
 }
 
 /// Readings of a section in `[from, to)`, ordered by sampling time and id (all statuses).
-#[utoipa::path(tag = "readings", params(ReadingsQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "readings", operation_id = "list_section_readings", params(ReadingsQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Reading>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -146,8 +158,10 @@ pub async fn section_readings(
 }
 
 /// The batch body exactly as received, with the station's signature in the `Signature` header.
-#[utoipa::path(tag = "readings", security(("bearer" = [])), responses(
-    (status = 200, description = "the exact request bytes", content_type = "application/json", body = Object),
+#[utoipa::path(tag = "readings", operation_id = "get_batch_body", security(("bearer" = [])), responses(
+    (status = 200, description = "The batch's body: byte for byte the request body the ledger accepted (a JSON batch as `POST /v1/readings` takes it), whose SHA-256 is the `body_sha256` of its `readings.batch` log entry. Hash these bytes as received; re-serialising the parsed JSON changes them.",
+        content_type = "application/json", body = ReadingBatchRequest,
+        headers(("Signature" = String, description = "The station's base64 Ed25519 signature of the batch, when it sent one"))),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/stations/{code}/batches/{batch_id}")]
@@ -171,7 +185,12 @@ pub async fn batch_body(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvalidationRequest {
-    #[schema(example = "instrument drift found at calibration")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "instrument drift found at calibration"
+    )]
     pub reason: String,
 }
 
@@ -182,7 +201,7 @@ pub struct InvalidationReceipt {
 }
 
 /// Invalidate a reading (a bureau of either side of its section, or admin): kept, never counted.
-#[utoipa::path(tag = "readings", request_body = InvalidationRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "readings", operation_id = "invalidate_reading", request_body = InvalidationRequest, security(("bearer" = [])), responses(
     (status = 201, body = InvalidationReceipt),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::api::json::escape_pointer_token;
 use crate::api::problem::{ApiError, FieldProblem};
+use crate::api::schemas::{MeasuredValueInput, ParameterName, ReadingStatus as ReadingStatusSchema};
 
 pub use basin_ledger_core::batch::READINGS_PER_BATCH_MAX;
 
@@ -17,28 +18,45 @@ pub use basin_ledger_core::batch::READINGS_PER_BATCH_MAX;
 #[serde(deny_unknown_fields)]
 pub struct ReadingBatchRequest {
     /// Unique per station; a retry with the same bytes returns the first response.
-    #[schema(example = "GBK-20250701-0800")]
+    #[schema(
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        example = "GBK-20250701-0800"
+    )]
     pub batch_id: String,
-    #[schema(example = "gubeikou-auto")]
+    #[schema(
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        example = "gubeikou-auto"
+    )]
     pub station: String,
+    #[schema(min_items = 1, max_items = 5000)]
     pub readings: Vec<ReadingRequest>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadingRequest {
-    #[schema(example = "gubeikou")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "gubeikou")]
     pub section: String,
     /// RFC 3339 with an offset and whole seconds.
-    #[schema(example = "2025-07-01T08:00:00+08:00")]
+    #[schema(
+        format = DateTime, pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
+        example = "2025-07-01T08:00:00+08:00"
+    )]
     pub sampled_at: String,
     /// Parameter code (GB 3838 table) → decimal as a JSON number or string, at most 6 decimals.
-    #[schema(value_type = Object, example = json!({"ph": 7.62, "do": "7.51", "nh3n": 0.27}))]
+    #[schema(value_type = BTreeMap<ParameterName, MeasuredValueInput>, example = json!({"ph": 7.62, "do": "7.51", "nh3n": 0.27}))]
     pub values: BTreeMap<String, Box<RawValue>>,
     /// `valid` (default) or `invalid` (needs a reason).
+    #[schema(value_type = Option<ReadingStatusSchema>)]
     pub status: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub reason: Option<String>,
     /// The id of the reading of this station and instant that this one corrects (needs a reason).
+    #[schema(minimum = 1)]
     pub revises: Option<i64>,
 }
 

@@ -16,14 +16,19 @@ use crate::store::registry;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBasin {
-    #[schema(example = "chaobai")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "chaobai")]
     pub code: String,
-    #[schema(example = "潮白河")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "潮白河"
+    )]
     pub name: String,
 }
 
 /// Register a basin (admin).
-#[utoipa::path(tag = "registry", request_body = NewBasin, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "create_basin", request_body = NewBasin, security(("bearer" = [])), responses(
     (status = 201, body = Basin),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -52,7 +57,7 @@ pub async fn create(
 }
 
 /// List basins, ordered by code.
-#[utoipa::path(tag = "registry", params(ListQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "list_basins", params(ListQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Basin>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -70,7 +75,7 @@ pub async fn list(
 }
 
 /// One basin.
-#[utoipa::path(tag = "registry", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "get_basin", security(("bearer" = [])), responses(
     (status = 200, body = Basin),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]

@@ -16,11 +16,17 @@ use crate::store::registry::{self, NewKey};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewJurisdiction {
-    #[schema(example = "HE-CD")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "HE-CD")]
     pub code: String,
-    #[schema(example = "承德市")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "承德市"
+    )]
     pub name: String,
     /// The enclosing jurisdiction (e.g. HE for HE-CD).
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     pub parent: Option<String>,
 }
 
@@ -28,7 +34,10 @@ pub struct NewJurisdiction {
 #[serde(deny_unknown_fields)]
 pub struct NewJurisdictionKey {
     /// Standard padded base64 of the 32-byte Ed25519 public key.
-    #[schema(example = "GlzZBw1A8OEHoNcMW8Sqq6Fg+xWSaqr8sMTiLNbLXRM=")]
+    #[schema(
+        pattern = "^[A-Za-z0-9+/]{43}=$",
+        example = "GlzZBw1A8OEHoNcMW8Sqq6Fg+xWSaqr8sMTiLNbLXRM="
+    )]
     pub public_key: String,
 }
 
@@ -39,7 +48,7 @@ pub struct KeyAdded {
 }
 
 /// Register a jurisdiction (admin).
-#[utoipa::path(tag = "registry", request_body = NewJurisdiction, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "create_jurisdiction", request_body = NewJurisdiction, security(("bearer" = [])), responses(
     (status = 201, body = Jurisdiction),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -79,7 +88,7 @@ pub async fn create(
 }
 
 /// List jurisdictions, ordered by code.
-#[utoipa::path(tag = "registry", params(ListQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "list_jurisdictions", params(ListQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Jurisdiction>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -97,7 +106,7 @@ pub async fn list(
 }
 
 /// One jurisdiction with its bureau keys.
-#[utoipa::path(tag = "registry", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "get_jurisdiction", security(("bearer" = [])), responses(
     (status = 200, body = Jurisdiction),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -115,7 +124,7 @@ pub async fn get(
 }
 
 /// Register a bureau key that countersigns settlements for this jurisdiction (admin).
-#[utoipa::path(tag = "registry", request_body = NewJurisdictionKey, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "create_jurisdiction_key", request_body = NewJurisdictionKey, security(("bearer" = [])), responses(
     (status = 201, body = KeyAdded),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -159,7 +168,7 @@ pub async fn add_key(
 }
 
 /// Retire a bureau key (admin): signatures it made stay valid; it cannot acknowledge anything new.
-#[utoipa::path(tag = "registry", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "retire_jurisdiction_key", security(("bearer" = [])), responses(
     (status = 200, body = Jurisdiction),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]

@@ -9,6 +9,7 @@ use crate::api::checks::Checks;
 use crate::api::json::JsonBody;
 use crate::api::pagination::{ListQuery, ListResponse};
 use crate::api::problem::{ApiError, Problem};
+use crate::api::schemas::{LatitudeInput, LongitudeInput, TargetClass, WaterBody};
 use crate::api::state::AppState;
 use crate::model::registry::Section;
 use crate::model::time::utc_text;
@@ -21,33 +22,44 @@ const TARGET_CLASSES: [&str; 5] = ["I", "II", "III", "IV", "V"];
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSection {
-    #[schema(example = "gubeikou")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "gubeikou")]
     pub code: String,
-    #[schema(example = "古北口")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "古北口"
+    )]
     pub name: String,
-    #[schema(example = "chaobai")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "chaobai")]
     pub basin: String,
-    #[schema(example = "潮河")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "潮河"
+    )]
     pub river: String,
     /// `river` or `lake` (reservoirs are lakes).
-    #[schema(example = "river")]
+    #[schema(value_type = WaterBody, example = "river")]
     pub water_body: String,
     /// `I` to `V`.
-    #[schema(example = "II")]
+    #[schema(value_type = TargetClass, example = "II")]
     pub target_class: String,
-    #[schema(example = "HE-CD")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "HE-CD")]
     pub upstream: String,
-    #[schema(example = "BJ")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "BJ")]
     pub downstream: String,
     /// Decimal degrees, a JSON number or a decimal string.
-    #[schema(value_type = Option<String>, example = "40.6921")]
+    #[schema(value_type = Option<LatitudeInput>)]
     pub latitude: Option<Box<RawValue>>,
-    #[schema(value_type = Option<String>, example = "117.1547")]
+    /// Decimal degrees, a JSON number or a decimal string.
+    #[schema(value_type = Option<LongitudeInput>)]
     pub longitude: Option<Box<RawValue>>,
 }
 
 /// Register a monitoring section (admin).
-#[utoipa::path(tag = "registry", request_body = NewSection, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "create_section", request_body = NewSection, security(("bearer" = [])), responses(
     (status = 201, body = Section),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -98,7 +110,7 @@ pub async fn create(
 }
 
 /// List sections, ordered by code.
-#[utoipa::path(tag = "registry", params(ListQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "list_sections", params(ListQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Section>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -116,7 +128,7 @@ pub async fn list(
 }
 
 /// One section.
-#[utoipa::path(tag = "registry", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "get_section", security(("bearer" = [])), responses(
     (status = 200, body = Section),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]

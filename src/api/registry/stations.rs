@@ -16,19 +16,28 @@ use crate::store::registry;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStation {
-    #[schema(example = "gubeikou-auto")]
+    #[schema(
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        example = "gubeikou-auto"
+    )]
     pub code: String,
-    #[schema(example = "古北口自动站")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "古北口自动站"
+    )]
     pub name: String,
     /// The one section this station serves.
-    #[schema(example = "gubeikou")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "gubeikou")]
     pub section: String,
     /// Standard padded base64 Ed25519 public key; with it, every batch must carry a signature.
+    #[schema(pattern = "^[A-Za-z0-9+/]{43}=$")]
     pub public_key: Option<String>,
 }
 
 /// Register a monitoring station (admin).
-#[utoipa::path(tag = "registry", request_body = NewStation, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "create_station", request_body = NewStation, security(("bearer" = [])), responses(
     (status = 201, body = Station),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -65,7 +74,7 @@ pub async fn create(
 }
 
 /// List stations, ordered by code.
-#[utoipa::path(tag = "registry", params(ListQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "list_stations", params(ListQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Station>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -83,7 +92,7 @@ pub async fn list(
 }
 
 /// One station.
-#[utoipa::path(tag = "registry", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "registry", operation_id = "get_station", security(("bearer" = [])), responses(
     (status = 200, body = Station),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]

@@ -19,7 +19,10 @@ use crate::store::{self, agreements};
 #[serde(deny_unknown_fields)]
 pub struct IssueBody {
     /// A period of the agreement's kind: `2025-07`, `2025-Q3` or `2025`.
-    #[schema(example = "2025-07")]
+    #[schema(
+        pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+        example = "2025-07"
+    )]
     pub period: String,
     /// Replace the settlement in force for this period (late or corrected data).
     pub supersedes: Option<SupersedesBody>,
@@ -28,9 +31,14 @@ pub struct IssueBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupersedesBody {
-    #[schema(example = "7")]
+    #[schema(pattern = "^0*[1-9][0-9]{0,17}$", example = "7")]
     pub settlement_id: String,
-    #[schema(example = "readings of 2025-07-14 were invalidated after calibration")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "readings of 2025-07-14 were invalidated after calibration"
+    )]
     pub reason: String,
 }
 
@@ -43,7 +51,7 @@ pub struct IssueQuery {
 }
 
 /// Issue a settlement for a period (admin, or a bureau of either party).
-#[utoipa::path(tag = "settlements", request_body = IssueBody, params(IssueQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "settlements", operation_id = "issue_settlement", request_body = IssueBody, params(IssueQuery), security(("bearer" = [])), responses(
     (status = 201, description = "issued, signed and logged", body = Settlement),
     (status = 200, description = "dry run: the document that would be issued", body = SettlementPreview),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),

@@ -24,21 +24,27 @@ const REFERENCE_CHARACTERS_MAX: usize = 128;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcknowledgementBody {
-    #[schema(example = "HE-CD")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "HE-CD")]
     pub jurisdiction: String,
     /// A registered, not retired key of the jurisdiction.
-    #[schema(example = "3f65e915")]
+    #[schema(pattern = "^[0-9a-f]{8}$", example = "3f65e915")]
     pub key_id: String,
     /// Base64 Ed25519 signature over `basin-ledger/ack/v1\n<document_sha256>\n`.
+    #[schema(pattern = "^[A-Za-z0-9+/]{86}==$")]
     pub signature: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DisputeBody {
-    #[schema(example = "BJ")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", example = "BJ")]
     pub jurisdiction: String,
-    #[schema(example = "the July readings at 古北口 include a week of instrument drift")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "the July readings at 古北口 include a week of instrument drift"
+    )]
     pub reason: String,
 }
 
@@ -46,12 +52,21 @@ pub struct DisputeBody {
 #[serde(deny_unknown_fields)]
 pub struct PaymentBody {
     /// Positive, at most what is outstanding.
+    #[schema(minimum = 1)]
     pub amount_fen: i64,
     /// RFC 3339 with an offset.
-    #[schema(example = "2025-09-01T10:00:00+08:00")]
+    #[schema(
+        format = DateTime,
+        example = "2025-09-01T10:00:00+08:00"
+    )]
     pub paid_at: String,
     /// The transfer's reference: a retry with the same reference is recognised.
-    #[schema(example = "BJ-2025-0731-001")]
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "BJ-2025-0731-001"
+    )]
     pub reference: String,
 }
 
@@ -83,7 +98,7 @@ fn respond(recorded: Recorded) -> HttpResponse {
 }
 
 /// Acknowledge a settlement for a party (that party's bureau), signed by its registered key.
-#[utoipa::path(tag = "settlements", request_body = AcknowledgementBody, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "settlements", operation_id = "acknowledge_settlement", request_body = AcknowledgementBody, security(("bearer" = [])), responses(
     (status = 201, body = Settlement),
     (status = 200, description = "the same acknowledgement again", body = Settlement),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
@@ -124,7 +139,7 @@ pub async fn acknowledge(
 }
 
 /// Dispute a settlement (a bureau of either party, for itself).
-#[utoipa::path(tag = "settlements", request_body = DisputeBody, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "settlements", operation_id = "dispute_settlement", request_body = DisputeBody, security(("bearer" = [])), responses(
     (status = 201, body = Settlement),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -163,7 +178,7 @@ pub async fn dispute(
 
 /// Record a payment (the payer's bureau, or admin). Needs an acknowledged settlement; partial
 /// payments add up; reaching the amount makes it paid.
-#[utoipa::path(tag = "settlements", request_body = PaymentBody, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "settlements", operation_id = "record_payment", request_body = PaymentBody, security(("bearer" = [])), responses(
     (status = 201, body = Settlement),
     (status = 200, description = "the same payment again", body = Settlement),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),

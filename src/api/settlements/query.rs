@@ -9,6 +9,7 @@ use super::settlement_id;
 use crate::api::auth::Caller;
 use crate::api::pagination::{decode_cursor, encode_cursor, parse_limit, ListResponse};
 use crate::api::problem::{ApiError, Problem};
+use crate::api::schemas::SettlementStatus;
 use crate::api::state::AppState;
 use crate::model::settlement::Settlement;
 use basin_ledger_core::settlement::lifecycle::Status;
@@ -19,18 +20,24 @@ use crate::store::settlements::queries::{self as settlement_queries, SettlementF
 #[into_params(parameter_in = Query)]
 pub struct SettlementsQuery {
     /// Only this agreement's settlements.
+    #[param(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     pub agreement: Option<String>,
     /// Only this period (`2025-07`, `2025-Q3`, `2025`).
+    #[param(pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")]
     pub period: Option<String>,
     /// Only settlements in this status: issued, acknowledged, disputed, paid or superseded.
+    #[param(value_type = Option<SettlementStatus>)]
     pub status: Option<String>,
+    /// Items per page: 1 to 1000 (larger values are clamped), default 100.
     #[param(value_type = Option<u32>, minimum = 1)]
     pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(max_length = 512, pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
 }
 
 /// Settlements ordered by period, then id.
-#[utoipa::path(tag = "settlements", params(SettlementsQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "settlements", operation_id = "list_settlements", params(SettlementsQuery), security(("bearer" = [])), responses(
     (status = 200, body = ListResponse<Settlement>),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -91,7 +98,7 @@ fn settlement_cursor(text: &str) -> Result<(String, i64), ApiError> {
 
 /// One settlement: the signed document, the ledger's signature, status, acknowledgements,
 /// disputes and payments.
-#[utoipa::path(tag = "settlements", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "settlements", operation_id = "get_settlement", security(("bearer" = [])), responses(
     (status = 200, body = Settlement),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
 ))]
