@@ -9,7 +9,7 @@ use basin_domain::{Code, Period, WaterBody, WaterClass};
 use diesel::prelude::*;
 
 use super::connection::AnyConnection;
-use super::error::StoreError;
+use super::error::{Field, StoreError};
 use super::log::{Appended, LogWriter};
 use super::schema::{agreement_versions, agreements, basins, jurisdictions, sections};
 use crate::model::agreement::{AgreementReceipt, AgreementVersion};
@@ -144,8 +144,8 @@ pub fn add_version(
     }
     let latest_from = parse_period(&latest.effective_from)?;
     if new.effective_from <= latest_from {
-        return Err(StoreError::FieldInvalid {
-            pointer: "/effective_from".into(),
+        return Err(StoreError::Invalid {
+            field: Field::EffectiveFrom,
             message: format!(
                 "must be after {latest_from}, the start of the current version {}",
                 latest.version
