@@ -7,6 +7,8 @@
 //! SQLite: `cargo bench --bench evaluation`
 //! PostgreSQL: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench evaluation`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

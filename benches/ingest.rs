@@ -4,6 +4,8 @@
 //! SQLite: `cargo bench --bench ingest`
 //! PostgreSQL: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench ingest`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

@@ -6,6 +6,8 @@
 //!   LOAD_SECONDS=60 cargo bench --bench load
 //!   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench load
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

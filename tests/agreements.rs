@@ -1,6 +1,8 @@
 //! Agreements: registration with every problem named by its pointer, versions that end their
 //! predecessor, and reads.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use basin_ledger::model::access::Role;

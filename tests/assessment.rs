@@ -1,5 +1,7 @@
 //! Section assessment through HTTP, per compensation.md §1–3 (worked examples 1 and 2).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use common::spawn_app;

@@ -1,6 +1,8 @@
 //! Every documented operation × every kind of caller, with the status each must get. A new
 //! operation without a row here fails the test, so access rules cannot be forgotten.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -4,6 +4,8 @@
 //! mirrored, and a superseded settlement never counts next to the one that replaced it. The CSV
 //! statement of the demo reads back with a CSV parser, Chinese names intact.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};

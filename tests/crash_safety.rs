@@ -2,6 +2,8 @@
 //! batches stream in, then restarted. Every acknowledged batch is present, no batch is
 //! half-present, the log verifies, and the next append continues the chain.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::sync::{Arc, Mutex};

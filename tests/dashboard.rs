@@ -2,6 +2,8 @@
 //! server's files (no http:// or https:// asset), every module it imports is served, and the
 //! Content-Security-Policy keeps the browser from fetching anything elsewhere.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::collections::BTreeSet;

@@ -1,6 +1,8 @@
 //! The demo setup on real published data: settlements for 古北口 and 八号桥 months, with the
 //! amounts the published statistics give, and nothing added when it runs again.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use basin_ledger::demo::{self, agreements};

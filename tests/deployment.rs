@@ -1,5 +1,7 @@
 //! The compose file wires the server to PostgreSQL with health checks and persistent volumes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 use serde_yaml::Value;
 
 fn compose() -> Value {

@@ -3,6 +3,8 @@
 //! `sign`, the payer pays, `export`, `verify --bundle` offline; later the grown log is consistent
 //! with the checkpoint seen; and a settlement changed in the database is named by `verify`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::path::Path;

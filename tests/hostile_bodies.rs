@@ -1,6 +1,8 @@
 //! Every write endpoint in the OpenAPI document answers malformed and hostile bodies with a
 //! 4xx problem+json: never a 5xx, never a panic.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use actix_web::test::TestRequest;

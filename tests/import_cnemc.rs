@@ -1,6 +1,8 @@
 //! Importing the national system's real published files: counts, idempotent re-import, and the
 //! assessment of 古北口 (潮河, target II) for July 2020 from the imported data.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use basin_ledger::import::cnemc::{import_cnemc, ImportOptions, ImportSummary};

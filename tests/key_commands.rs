@@ -1,6 +1,8 @@
 //! `keygen` and `sign` through the real binary: a new 0600 key file that is never overwritten,
 //! and signatures that verify for their own context only.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

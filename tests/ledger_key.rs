@@ -2,6 +2,8 @@
 //! logs it, refuses a key others can read or one named other than the log origin, and refuses
 //! to sign a database's log with a new key.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::fs::{self, File};

@@ -1,5 +1,7 @@
 //! Limits: per-token rate limiting and page sizes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use basin_ledger::api::rate_limit::RateLimit;

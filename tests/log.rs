@@ -1,6 +1,8 @@
 //! The audit log through HTTP, checked the way an outside auditor would: entries, the signed
 //! checkpoint, the published key, and every inclusion and consistency proof of a small log.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use basin_audit::proof::{verify_consistency, verify_inclusion, ConsistencyCheck, InclusionCheck};

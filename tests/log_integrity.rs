@@ -1,6 +1,8 @@
 //! Tampered storage is refused, never served: a changed entry is reported as corrupt, and the
 //! ledger will not sign a checkpoint that contradicts one it signed before.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use basin_ledger::store::schema::log_checkpoints;

@@ -2,6 +2,8 @@
 //! keep one log: contiguous, chained, and committed to by every checkpoint either server
 //! signed meanwhile, all with the one ledger key.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::sync::atomic::{AtomicBool, Ordering};

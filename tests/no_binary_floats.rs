@@ -2,6 +2,8 @@
 //! crate's sources is the Prometheus latency histogram (seconds of wall time, not money or a
 //! concentration). The pure domain crate has its own, stricter scan.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 use std::path::Path;
 
 /// Files allowed to mention a float type, and why.

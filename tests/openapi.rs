@@ -1,5 +1,7 @@
 //! The committed contract is what the server serves, and its documentation UI needs no network.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use common::spawn_app;

@@ -1,6 +1,8 @@
 //! Station readings: validation with exact pointers, signatures, idempotent replays, revisions
 //! and invalidations.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use base64::Engine;

@@ -1,5 +1,7 @@
 //! The registry through HTTP: round trips, pagination, conflicts, references and access.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use basin_ledger::model::access::Role;

@@ -1,5 +1,7 @@
 //! Both backends' migrations build the same tables with the same columns.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::collections::BTreeSet;

@@ -1,6 +1,8 @@
 //! Secrets stay secret: tokens are stored only as hashes, and the log stream (standard error, at
 //! the most verbose level) of a full cycle never contains a token.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::process::{Command, Stdio};

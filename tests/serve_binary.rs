@@ -1,6 +1,8 @@
 //! `basin-ledger serve` on an empty directory: creates the SQLite database, prints one admin
 //! token, serves `/healthz`; a restart prints no token and keeps the data; SIGTERM is graceful.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use common::server_process::ServerProcess;

@@ -1,6 +1,8 @@
 //! After issue: acknowledgements signed by the parties' registered keys, disputes, payments that
 //! add up to the amount, and every transition the contract does not allow refused with 409.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use basin_ledger::model::access::Role;

@@ -2,6 +2,8 @@
 //! the readings that counted when it was issued, and follows the lifecycle; a settlement the
 //! ledger signed with a wrong amount is named by its log index.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use basin_audit::messages::SigningContext;

@@ -1,6 +1,8 @@
 //! Issuing settlements: dry runs, the signed document and its digests, conflicts, supersession,
 //! the direction of payment and refusals for missing data.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use basin_audit::canonical::canonical_json;

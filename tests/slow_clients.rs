@@ -2,6 +2,8 @@
 //! the server has worker threads, ordinary requests are still answered, and an oversized header
 //! is refused instead of being buffered.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::io::{Read, Write};

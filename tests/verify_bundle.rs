@@ -1,6 +1,8 @@
 //! The auditor's verifier over a bundle exported from the database: a clean ledger verifies; one
 //! changed byte anywhere in the stored evidence fails and names the entry.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use base64::Engine;

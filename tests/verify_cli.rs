@@ -1,5 +1,7 @@
 //! `verify --url`, `export` and `verify --bundle` as an auditor runs them against a live server.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::process::{Command, Output};

@@ -1,17 +1,13 @@
 //! Prometheus metrics: request counts and latencies per route pattern (never per raw path, so
-//! the label set stays bounded whatever clients send).
+//! the label set stays bounded whatever clients send). This module only keeps the numbers; the
+//! middleware that feeds them and the `/metrics` route live in `api::telemetry`, which reads
+//! them from the shared state.
 
 use std::time::Instant;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
-use actix_web::{get, web, HttpResponse};
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
 };
-
-use super::state::AppState;
 
 pub struct Metrics {
     registry: Registry,
@@ -20,6 +16,10 @@ pub struct Metrics {
 }
 
 impl Metrics {
+    // The metric names, help texts and label sets are literals that prometheus accepts, and each
+    // collector is registered once into a registry made here: these cannot fail at run time, and
+    // a server without its metrics should not start.
+    #[allow(clippy::expect_used)]
     pub fn new() -> Self {
         let registry = Registry::new();
         let requests = IntCounterVec::new(
@@ -51,7 +51,7 @@ impl Metrics {
         }
     }
 
-    fn observe(&self, method: &str, route: &str, status: u16, started: Instant) {
+    pub fn observe(&self, method: &str, route: &str, status: u16, started: Instant) {
         self.requests
             .with_label_values(&[method, route, &status.to_string()])
             .inc();
@@ -60,11 +60,11 @@ impl Metrics {
             .observe(started.elapsed().as_secs_f64());
     }
 
-    pub fn render(&self) -> String {
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> Result<String, prometheus::Error> {
         let mut buffer = Vec::new();
-        // Encoding into a Vec cannot fail for well-formed metric families.
-        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut buffer);
-        String::from_utf8(buffer).unwrap_or_default()
+        TextEncoder::new().encode(&self.registry.gather(), &mut buffer)?;
+        String::from_utf8(buffer).map_err(|error| prometheus::Error::Msg(error.to_string()))
     }
 }
 
@@ -72,33 +72,4 @@ impl Default for Metrics {
     fn default() -> Self {
         Self::new()
     }
-}
-
-pub async fn record(
-    request: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let started = Instant::now();
-    let state = request.app_data::<web::Data<AppState>>().cloned();
-    let method = request.method().to_string();
-    let response = next.call(request).await?;
-    let route = response
-        .request()
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
-    let status = response.status().as_u16();
-    if let Some(state) = state {
-        state.metrics.observe(&method, &route, status, started);
-    }
-    tracing::info!(%method, %route, status, elapsed_ms = started.elapsed().as_millis() as u64, "request");
-    Ok(response)
-}
-
-/// Prometheus text exposition format.
-#[utoipa::path(tag = "operations", operation_id = "get_metrics", responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
-#[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render())
 }

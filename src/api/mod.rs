@@ -18,6 +18,7 @@ mod registry;
 pub mod schemas;
 pub mod settlements;
 pub mod state;
+pub mod telemetry;
 mod ui;
 
 use actix_web::body::MessageBody;
@@ -36,7 +37,7 @@ use self::state::AppState;
 fn services(config: &mut ServiceConfig) {
     config
         .service(health::healthz)
-        .service(metrics::metrics)
+        .service(telemetry::metrics)
         .service(
             scope::scope("/v1")
                 .configure(registry::configure)
@@ -89,7 +90,7 @@ pub fn build_app(
         .route("/docs", web::get().to(redirect_to_docs))
         .configure(ui::configure)
         .default_service(web::to(not_found))
-        .wrap(from_fn(metrics::record))
+        .wrap(from_fn(telemetry::record))
 }
 
 async fn redirect_to_docs() -> HttpResponse {

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::store::error::{Field, ReadingField};
 use crate::store::settlements::SettlementError;
 use crate::store::StoreError;
 use basin_domain::evaluation::EvaluationError;
@@ -215,6 +216,11 @@ impl From<StoreError> for ApiError {
                 detail,
                 errors: Vec::new(),
             },
+            StoreError::Conflicting { field, message } => Self::Conflict {
+                detail: message.clone(),
+                errors: vec![FieldProblem::pointer(pointer(field), message)],
+            },
+            StoreError::Invalid { field, message } => Self::invalid_field(&pointer(field), message),
             StoreError::FieldConflict { pointer, message } => Self::Conflict {
                 detail: message.clone(),
                 errors: vec![FieldProblem::pointer(pointer, message)],
@@ -225,7 +231,7 @@ impl From<StoreError> for ApiError {
                 ref field,
                 what,
                 ref code,
-            } => Self::invalid_field(field, format!("unknown {what} {code:?}")),
+            } => Self::invalid_field(&pointer(*field), format!("unknown {what} {code:?}")),
             StoreError::Pool(_) | StoreError::Connect(_) => {
                 Self::Unavailable("the database is unreachable".into())
             }
@@ -242,6 +248,36 @@ impl From<StoreError> for ApiError {
             }
         }
     }
+}
+
+/// Where a field the store names sits in the request body (RFC 6901 JSON Pointer). This is the
+/// one place that knows the request bodies' shape on the store's behalf.
+pub fn pointer(field: Field) -> String {
+    let name = match field {
+        Field::Code => "code",
+        Field::Parent => "parent",
+        Field::Basin => "basin",
+        Field::Section => "section",
+        Field::Upstream => "upstream",
+        Field::Downstream => "downstream",
+        Field::PublicKey => "public_key",
+        Field::KeyId => "key_id",
+        Field::Jurisdiction => "jurisdiction",
+        Field::EffectiveFrom => "effective_from",
+        Field::Period => "period",
+        Field::AmountFen => "amount_fen",
+        Field::PaidAt => "paid_at",
+        Field::BatchId => "batch_id",
+        Field::SupersededSettlement => "supersedes/settlement_id",
+        Field::Reading { position, field } => {
+            let name = match field {
+                ReadingField::SampledAt => "sampled_at",
+                ReadingField::Revises => "revises",
+            };
+            return format!("/readings/{position}/{name}");
+        }
+    };
+    format!("/{name}")
 }
 
 impl From<SettlementError> for ApiError {

@@ -3,8 +3,8 @@
 
 use diesel::prelude::*;
 
-use super::agreements::{
-    agreement_columns, get_agreement_row, parse_period, AgreementRow, VersionRow, VERSIONS_MAX,
+use super::agreement_rows::{
+    agreement_columns, get_agreement_row, parse_period, version_rows, AgreementRow, VersionRow,
 };
 use super::connection::AnyConnection;
 use super::error::StoreError;
@@ -12,29 +12,6 @@ use super::page::{finish_page, Page, PageRequest};
 use super::schema::{agreement_versions, agreements};
 use crate::model::agreement::{Agreement, AgreementVersion, AgreementVersionView};
 use basin_domain::Period;
-
-pub(super) fn version_rows(
-    connection: &mut AnyConnection,
-    code: &str,
-) -> Result<Vec<VersionRow>, StoreError> {
-    Ok(agreement_versions::table
-        .filter(agreement_versions::agreement.eq(code))
-        .order(agreement_versions::version.asc())
-        .limit(VERSIONS_MAX)
-        .load::<VersionRow>(connection)?)
-}
-
-pub(super) fn latest_version(
-    connection: &mut AnyConnection,
-    code: &str,
-) -> Result<VersionRow, StoreError> {
-    agreement_versions::table
-        .filter(agreement_versions::agreement.eq(code))
-        .order(agreement_versions::version.desc())
-        .first::<VersionRow>(connection)
-        .optional()?
-        .ok_or_else(|| StoreError::Corrupt(format!("agreement {code} has no version")))
-}
 
 /// The newest version whose range covers the period, if any.
 pub fn version_in_effect(

@@ -12,42 +12,20 @@ use basin_ledger_core::entry::{AgreementVersionLogged, Entry, VersionEnds};
 use serde::Deserialize;
 
 use super::connection::AnyConnection;
-use super::error::StoreError;
+use super::error::{Field, StoreError};
 use super::log::{Appended, LogWriter};
 use super::schema::{agreement_versions, agreements, basins, jurisdictions, sections};
 use crate::model::agreement::{AgreementReceipt, AgreementVersion};
 use basin_ledger_core::settlement::periods;
 
-use super::agreement_queries::latest_version;
 pub use super::agreement_queries::{
     get_agreement, get_version, list_agreements, version_in_effect,
 };
-
-/// Most versions one agreement may have; listing an agreement shows them all.
-pub const VERSIONS_MAX: i64 = 100;
-
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
-pub struct AgreementRow {
-    pub code: String,
-    pub name: String,
-    pub basin: String,
-    pub upstream: String,
-    pub downstream: String,
-    pub period_kind: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
-pub struct VersionRow {
-    pub agreement: String,
-    pub version: i64,
-    pub effective_from: String,
-    pub effective_to: Option<String>,
-    pub min_valid_months: i64,
-    pub components: String,
-    pub created_at: String,
-    pub log_index: i64,
-}
+use super::agreement_rows::latest_version;
+// Callers (settlements, the demo, the API) reach the rows through this module.
+pub use super::agreement_rows::{
+    find_agreement, get_agreement_row, parse_period, AgreementRow, VersionRow, VERSIONS_MAX,
+};
 
 /// What the registry says about the names an agreement uses, for validation with pointers.
 #[derive(Debug, Clone, Default)]
@@ -116,49 +94,6 @@ pub fn basin_section_facts(
         .collect()
 }
 
-pub fn find_agreement(
-    connection: &mut AnyConnection,
-    code: &str,
-) -> Result<Option<AgreementRow>, StoreError> {
-    Ok(agreements::table
-        .filter(agreements::code.eq(code))
-        .select(agreement_columns())
-        .first::<AgreementRow>(connection)
-        .optional()?)
-}
-
-pub fn get_agreement_row(
-    connection: &mut AnyConnection,
-    code: &str,
-) -> Result<AgreementRow, StoreError> {
-    find_agreement(connection, code)?.ok_or_else(|| StoreError::NotFound {
-        what: "agreement",
-        key: code.into(),
-    })
-}
-
-pub(super) type AgreementColumns = (
-    agreements::code,
-    agreements::name,
-    agreements::basin,
-    agreements::upstream,
-    agreements::downstream,
-    agreements::period_kind,
-    agreements::created_at,
-);
-
-pub(super) fn agreement_columns() -> AgreementColumns {
-    (
-        agreements::code,
-        agreements::name,
-        agreements::basin,
-        agreements::upstream,
-        agreements::downstream,
-        agreements::period_kind,
-        agreements::created_at,
-    )
-}
-
 /// Creates the agreement with its first version (the caller validated both).
 pub fn create_agreement(
     connection: &mut AnyConnection,
@@ -212,8 +147,8 @@ pub fn add_version(
     }
     let latest_from = parse_period(&latest.effective_from)?;
     if new.effective_from <= latest_from {
-        return Err(StoreError::FieldInvalid {
-            pointer: "/effective_from".into(),
+        return Err(StoreError::Invalid {
+            field: Field::EffectiveFrom,
             message: format!(
                 "must be after {latest_from}, the start of the current version {}",
                 latest.version
@@ -298,10 +233,6 @@ fn insert_version(
         version: version.version,
         log_index: index,
     })
-}
-
-pub fn parse_period(text: &str) -> Result<Period, StoreError> {
-    Period::parse(text).map_err(|_| StoreError::Corrupt(format!("stored period {text:?}")))
 }
 
 fn to_i64(value: u64) -> Result<i64, StoreError> {

@@ -2,6 +2,7 @@
 //! transaction appends its audit-log entries before it commits.
 
 pub mod agreement_queries;
+pub mod agreement_rows;
 pub mod agreements;
 pub mod balance_queries;
 pub mod connection;

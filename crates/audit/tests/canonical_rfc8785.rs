@@ -1,5 +1,7 @@
 //! RFC 8785 examples for the value set basin-ledger signs (no floats).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 use basin_audit::canonical::{canonical_json, CanonicalError};
 use serde_json::Value;
 

@@ -6,6 +6,8 @@
 //! Long run (`PROPTEST_CASES` replaces the CI case count of every property here):
 //! `PROPTEST_CASES=100000 cargo test -p basin-audit --test hostile_notes`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 mod hostile;
 

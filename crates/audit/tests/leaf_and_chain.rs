@@ -1,5 +1,7 @@
 //! Leaf bytes, their strict parsing, and the `prev` hash chain.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 use basin_audit::entry::{check_chain, parse_leaf, ChainError, ChainWalker, EntryError, LogEntry};
 use basin_audit::hash::{hash_to_hex, ZERO_HASH};
 use serde_json::json;

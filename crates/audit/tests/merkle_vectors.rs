@@ -1,5 +1,7 @@
 //! The transparency-dev/merkle RFC 6962 vectors: every file's `wantErr` is the outcome.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::fs;

@@ -1,5 +1,7 @@
 //! Strict parsing and verification rules of signed notes and key texts.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use basin_audit::note::{

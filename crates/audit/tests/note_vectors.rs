@@ -1,6 +1,8 @@
 //! The signed-note vectors: the Go golden note, checkpoints of the reference tree, the
 //! verifier keys, and a tlog-proof receipt, reproduced byte for byte.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::fs;

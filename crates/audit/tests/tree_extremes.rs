@@ -1,5 +1,7 @@
 //! Trees at the top of the `u64` range: index and size arithmetic must not overflow.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 use std::convert::Infallible;
 
 use basin_audit::hash::Hash;

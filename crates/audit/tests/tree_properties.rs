@@ -1,6 +1,8 @@
 //! The store-backed tree against a naive RFC 6962 reference: every pair of sizes up to
 //! 64 leaves, bounded random samples up to 4096, bit flips, and O(log n) node reads.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::collections::HashMap;

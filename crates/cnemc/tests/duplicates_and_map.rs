@@ -1,6 +1,8 @@
 //! The duplicates and conflicts the README describes, and the example station map, checked over
 //! the copies of the real files.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::collections::BTreeSet;

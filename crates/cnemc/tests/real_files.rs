@@ -2,6 +2,8 @@
 //! `examples/data/cnemc/README.md`). The expected numbers were counted independently of this
 //! crate, from the files themselves.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use basin_cnemc::{batch_id, RowStatus};

@@ -1,5 +1,7 @@
 //! The assessment body of API.md (without `section`), byte for byte.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use basin_domain::assessment::{assess, AssessmentInput};

@@ -1,6 +1,8 @@
 //! `attainment`: the rate is rounded to 4 decimals before it meets the threshold, and only months with
 //! data count.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use common::*;

@@ -1,6 +1,8 @@
 //! `class_steps`: a statistic exactly at a limit meets it, the mild rate needs inflow data no better than
 //! the outflow, and only months with data count.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use common::*;

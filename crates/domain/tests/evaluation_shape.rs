@@ -1,6 +1,8 @@
 //! The shape of an evaluation (the settlement's `inputs.sections`, `components` and `net_fen`) and the
 //! refusals that are not about data.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -7,6 +7,8 @@
 //! Long run (`PROPTEST_CASES` replaces the CI case count of every property here):
 //! `PROPTEST_CASES=100000 cargo test -p basin-domain --test hostile_components`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod hostile;
 
 use basin_domain::agreement::{parse_components, validate, AgreementTerms, FieldError};

@@ -1,5 +1,7 @@
 //! `index`: tier bounds are inclusive, P is rounded before the tiers are read, and missing months refuse.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use common::*;

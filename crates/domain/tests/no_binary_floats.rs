@@ -1,6 +1,8 @@
 //! Money and concentrations are exact in this crate: no binary floating point type may appear in its
 //! sources or tests. This test reads every `.rs` file under `src/` and `tests/` and fails on the tokens.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,8 @@
 //! Properties of evaluation over generated readings: determinism under any reading order, the net as the
 //! sum of the components, and the sign convention when the parties are swapped. Bounded to run in seconds.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::collections::BTreeMap;

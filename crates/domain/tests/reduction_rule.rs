@@ -1,6 +1,8 @@
 //! `reduction`: r is rounded half to even to 2 decimals before the rate applies, the cap is inclusive, and
 //! an increase pays the other way.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use common::*;

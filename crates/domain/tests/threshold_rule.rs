@@ -1,5 +1,7 @@
 //! `threshold`: limits are inclusive on the period statistic and on every monthly statistic.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use common::*;

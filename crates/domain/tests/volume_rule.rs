@@ -1,6 +1,8 @@
 //! `volume`: the cap is inclusive, deficits pay the other way, and flow is needed in every month whatever
 //! `min_valid_months` says.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use common::*;

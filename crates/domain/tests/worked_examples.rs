@@ -1,5 +1,7 @@
 //! The worked examples of compensation.md §6, all at a river section with target class II unless said.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -2,19 +2,22 @@
 
 use serde::Deserialize;
 
+mod field;
 mod rule_decimal;
 mod rules;
 mod terms;
 pub(crate) mod valid;
 mod validate;
 
+pub use field::FieldError;
 pub use rule_decimal::RuleDecimal;
+pub use rules::TIERS_MAX;
 pub use terms::{
     AgreementTerms, AttainmentTerms, ClassStepsTerms, Component, ComponentKind, IndexTerms,
     ReductionTerms, ThresholdTerms, Tier, VolumeTerms,
 };
 pub use valid::ValidTerms;
-pub use validate::{validate, FieldError, COMPONENTS_MAX, TIERS_MAX};
+pub use validate::{validate, COMPONENTS_MAX};
 
 /// Deserialises a `components` array element by element, so that a serde error (unknown kind or field,
 /// wrong type) is reported at the pointer of the component it concerns (`/components/2`).

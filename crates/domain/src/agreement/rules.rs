@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 
+use super::field::{pointer_segment, Field};
 use super::terms::{
     AttainmentTerms, ClassStepsTerms, IndexTerms, ReductionTerms, ThresholdTerms, VolumeTerms,
 };
@@ -9,10 +10,12 @@ use super::valid::{
     AttainmentRule, ClassStepsRule, IndexRule, IndexTier, Inflow, ReductionRule, Rule,
     ThresholdRule, VolumeRule, WeightedParameter,
 };
-use super::validate::{pointer_segment, Field, TIERS_MAX};
 use crate::code::Code;
 use crate::money::Fen;
 use crate::quality::SectionFacts;
+
+/// Most tiers one index component may have.
+pub const TIERS_MAX: usize = 32;
 
 pub(super) fn index(terms: &IndexTerms, field: &mut Field) -> Option<Rule> {
     let k0_valid = field.positive("k0", terms.k0.decimal());

@@ -1,0 +1,109 @@
+//! Stations: automatic monitoring stations at a section, optionally with the key that signs
+//! their batches.
+
+use diesel::prelude::*;
+
+use super::sections::find_section;
+use basin_ledger_core::entry::Entry;
+
+use super::{as_body, find, get, list, log_created, require_new, select_codes, CodeKeyed, Codes};
+use crate::model::registry::Station;
+use crate::store::connection::AnyConnection;
+use crate::store::error::{Field, StoreError};
+use crate::store::log::{Appended, LogWriter};
+use crate::store::page::{Page, PageRequest};
+use crate::store::schema::stations;
+
+type StationRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+fn station_from_row((code, name, section, public_key, key_id, created_at): StationRow) -> Station {
+    Station {
+        code,
+        name,
+        section,
+        public_key,
+        key_id,
+        created_at,
+    }
+}
+
+impl CodeKeyed for Station {
+    const WHAT: &'static str = "station";
+
+    fn load(connection: &mut AnyConnection, codes: Codes<'_>) -> Result<Vec<Self>, StoreError> {
+        let columns = (
+            stations::code,
+            stations::name,
+            stations::section,
+            stations::public_key,
+            stations::key_id,
+            stations::created_at,
+        );
+        let query = select_codes!(stations::table.select(columns), stations::code, codes);
+        Ok(query
+            .load::<StationRow>(connection)?
+            .into_iter()
+            .map(station_from_row)
+            .collect())
+    }
+
+    fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+pub fn create_station(
+    connection: &mut AnyConnection,
+    log: &mut LogWriter,
+    station: &Station,
+) -> Result<Appended, StoreError> {
+    require_new::<Station>(connection, &station.code)?;
+    if find_section(connection, &station.section)?.is_none() {
+        return Err(StoreError::UnknownReference {
+            field: Field::Section,
+            what: "section",
+            code: station.section.clone(),
+        });
+    }
+    diesel::insert_into(stations::table)
+        .values((
+            stations::code.eq(&station.code),
+            stations::name.eq(&station.name),
+            stations::section.eq(&station.section),
+            stations::public_key.eq(&station.public_key),
+            stations::key_id.eq(&station.key_id),
+            stations::created_at.eq(&station.created_at),
+        ))
+        .execute(connection)?;
+    log_created(
+        connection,
+        log,
+        &station.created_at,
+        Entry::StationCreated(as_body(station)?),
+    )
+}
+
+pub fn find_station(
+    connection: &mut AnyConnection,
+    code: &str,
+) -> Result<Option<Station>, StoreError> {
+    find(connection, code)
+}
+
+pub fn get_station(connection: &mut AnyConnection, code: &str) -> Result<Station, StoreError> {
+    get(connection, code)
+}
+
+pub fn list_stations(
+    connection: &mut AnyConnection,
+    request: &PageRequest<String>,
+) -> Result<Page<Station, String>, StoreError> {
+    list(connection, request)
+}
