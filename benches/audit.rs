@@ -14,9 +14,11 @@ use std::time::Instant;
 
 use basin_audit::note::{sign_checkpoint, Checkpoint};
 use basin_audit::tree::{self, MemoryTree};
+use basin_domain::Code;
 use basin_ledger::export::bundle_from_database;
 use basin_ledger::store::{self, AnyConnection};
 use basin_ledger::verify::{verify_bundle, LogKey, VerifyOptions};
+use basin_ledger_core::entry::{BasinCreated, Entry};
 use ed25519_dalek::{Signer, SigningKey, Verifier};
 use sha2::{Digest, Sha256};
 
@@ -37,8 +39,12 @@ fn append(connection: &mut AnyConnection, transactions: u64, per_transaction: u6
         store::write_transaction(connection, |connection, log| {
             for entry in 0..per_transaction {
                 let code = format!("bench-{transaction}-{entry}");
-                let body = serde_json::json!({"code": code, "name": "基准", "created_at": "2026-01-01T00:00:00Z"});
-                log.append(connection, "basin.created", "2026-01-01T00:00:00Z", body)?;
+                let entry = Entry::BasinCreated(BasinCreated {
+                    code: Code::parse(&code).expect("a bench code"),
+                    name: "基准".into(),
+                    created_at: "2026-01-01T00:00:00Z".into(),
+                });
+                log.append(connection, "2026-01-01T00:00:00Z", &entry)?;
             }
             Ok(())
         })

@@ -21,12 +21,14 @@ use basin_domain::statistics::ReadingForStatistics;
 use basin_domain::{Code, ParameterCode, Period};
 use basin_ledger::api::agreements::{prepare_agreement, NewAgreement};
 use basin_ledger::model::registry::{Basin, Jurisdiction, Section, Station};
-use basin_ledger_core::settlement::document::{assemble, readings_digest, DocumentInputs, UsedReading};
 use basin_ledger::store::readings::{
-    counted_readings, ingest_batch, NewBatch, NewReading, ReadingStatus,
+    ingest_batch, readings_in_period, NewBatch, NewReading, ReadingStatus,
 };
 use basin_ledger::store::settlements::{preview, IssueRequest};
 use basin_ledger::store::{self, agreements, registry, AnyConnection};
+use basin_ledger_core::settlement::document::{
+    assemble, readings_digest, DocumentInputs, UsedReading,
+};
 use rust_decimal::Decimal;
 use serde_json::json;
 
@@ -54,8 +56,9 @@ fn main() {
         basin_ledger::model::time::utc_text(period.end_utc()),
     );
 
-    let (read_time, rows) =
-        fastest(|| counted_readings(&mut connection, &section_codes, &start, &end).expect("rows"));
+    let (read_time, rows) = fastest(|| {
+        readings_in_period(&mut connection, &section_codes, &start, &end, true).expect("rows")
+    });
     let used: Vec<UsedReading> = rows
         .iter()
         .map(|row| UsedReading {
@@ -281,6 +284,7 @@ fn seed(connection: &mut AnyConnection) {
                 connection,
                 log,
                 NewBatch {
+                    key_id: None,
                     station: &station,
                     batch_id: "year",
                     body: b"{}",

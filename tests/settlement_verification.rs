@@ -12,14 +12,14 @@ use basin_domain::Period;
 use basin_ledger::demo;
 use basin_ledger::export::bundle_from_database;
 use basin_ledger::ledger_key::{LedgerKey, LOG_ORIGIN_DEFAULT};
-use basin_ledger_core::entry::{Entry, SettlementIssued};
-use basin_ledger_core::settlement::document::document_sha256;
 use basin_ledger::store::registry::{add_jurisdiction_key, NewKey};
 use basin_ledger::store::settlements::lifecycle::{acknowledge, pay, Acknowledge, PaymentRequest};
 use basin_ledger::store::settlements::queries::get_settlement;
 use basin_ledger::store::settlements::{issue, IssueRequest, SupersedesRequest};
 use basin_ledger::store::{self, AnyConnection};
 use basin_ledger::verify::{verify_bundle, Failure, LogKey, Report, VerifyOptions};
+use basin_ledger_core::entry::{Entry, SettlementIssued};
+use basin_ledger_core::settlement::document::document_sha256;
 use common::TestDatabase;
 use ed25519_dalek::SigningKey;
 

@@ -11,9 +11,7 @@ use basin_audit::tree::{self, MemoryTree};
 use basin_ledger::export::bundle_from_database;
 use basin_ledger::model::access::Role;
 use basin_ledger::store::{self, AnyConnection};
-use basin_ledger::verify::{
-    verify_bundle, Bundle, Failure, LogKey, VerifyOptions,
-};
+use basin_ledger::verify::{verify_bundle, Bundle, Failure, LogKey, VerifyOptions};
 use common::spawn_app;
 use diesel::connection::SimpleConnection;
 use ed25519_dalek::{Signer, SigningKey};

@@ -9,12 +9,12 @@ use anyhow::{anyhow, bail, Context};
 use crate::export::bundle_from_database;
 use crate::ledger_key::LedgerKey;
 use crate::model::time::utc_text;
-use basin_ledger_core::entry::{Entry, TypedEntry};
 use crate::store::{log_checkpoints, DatabaseUrl};
 use crate::verify::bundle::{
     log_key_from_keys_json, BatchEvidence, ExportedReading, ExportedSettlement,
 };
 use crate::verify::{verify_bundle, Bundle, BundleEntry, LogKey, Report, VerifyOptions};
+use basin_ledger_core::entry::{Entry, TypedEntry};
 
 /// Entries or readings fetched per request.
 const PAGE_ITEMS: u32 = 1000;
@@ -70,11 +70,7 @@ fn verify(bundle: &Bundle, old_checkpoint: Option<&str>) -> anyhow::Result<Repor
             bar.set_position(done);
         }
     };
-    let report = verify_bundle(
-        bundle,
-        &VerifyOptions { old_checkpoint },
-        &mut progress,
-    );
+    let report = verify_bundle(bundle, &VerifyOptions { old_checkpoint }, &mut progress);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -20,11 +20,11 @@ use crate::import::cnemc::{import_cnemc, ImportOptions};
 use crate::ledger_key::LedgerKey;
 use crate::model::settlement::Settlement;
 use crate::model::time::utc_text;
-use basin_ledger_core::settlement::periods::months_between;
 use crate::store::page::PageRequest;
 use crate::store::settlements::queries::{list_settlements, SettlementFilter};
 use crate::store::settlements::{issue, IssueRequest, SettlementError};
 use crate::store::{self, AnyConnection};
+use basin_ledger_core::settlement::periods::months_between;
 
 const DAILY_ROWS: &[u8] =
     include_bytes!("../../examples/data/cnemc/cnemc_daily_bj_hb_2020-05-08_2021-04-05.csv");

@@ -9,10 +9,10 @@ use basin_domain::{MeasuredValue, ParameterCode};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use basin_ledger_core::batch::{validate_batch, BatchBody};
 use crate::model::time::utc_text;
 use crate::store::readings::{self, BatchOutcome, NewBatch, StoredReading};
 use crate::store::{self, registry, AnyConnection, StoreError};
+use basin_ledger_core::batch::{validate_batch, BatchBody};
 
 /// The reason recorded on readings that a re-publication revises.
 const REVISION_REASON: &str = "cnemc re-publication";

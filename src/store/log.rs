@@ -6,8 +6,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use basin_audit::hash::{self, Hash};
-use basin_ledger_core::entry::Entry;
 use basin_audit::tree::{self, NodeId, NodeReader};
+use basin_ledger_core::entry::Entry;
 use diesel::prelude::*;
 
 use super::connection::AnyConnection;

@@ -176,7 +176,10 @@ pub fn typed_entries(
     indices: &[u64],
 ) -> Result<Vec<basin_ledger_core::entry::TypedEntry>, StoreError> {
     let mut rows: std::collections::HashMap<i64, EntryRow> = std::collections::HashMap::new();
-    let wanted = indices.iter().map(|index| to_i64(*index)).collect::<Result<Vec<_>, _>>()?;
+    let wanted = indices
+        .iter()
+        .map(|index| to_i64(*index))
+        .collect::<Result<Vec<_>, _>>()?;
     for chunk in wanted.chunks(500) {
         let found: Vec<EntryRow> = log_entries::table
             .filter(log_entries::entry_index.eq_any(chunk))

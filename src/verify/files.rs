@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use basin_ledger_core::replay::bundle::{
-    log_key_from_keys_json, BatchEvidence, Bundle, BundleEntry, ExportedReading,
-    ExportedSettlement,
+    log_key_from_keys_json, BatchEvidence, Bundle, BundleEntry, ExportedReading, ExportedSettlement,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -36,8 +35,8 @@ pub fn read_folder(folder: &Path) -> Result<Bundle, BundleError> {
     };
     let checkpoint = read(CHECKPOINT_FILE)?;
     let keys_path = folder.join(KEYS_FILE);
-    let keys: serde_json::Value = serde_json::from_str(&read(KEYS_FILE)?)
-        .map_err(|error| file_error(&keys_path, error))?;
+    let keys: serde_json::Value =
+        serde_json::from_str(&read(KEYS_FILE)?).map_err(|error| file_error(&keys_path, error))?;
     let log_key =
         log_key_from_keys_json(&keys).map_err(|message| file_error(&keys_path, message))?;
     let entries_path = folder.join(ENTRIES_FILE);
@@ -46,9 +45,8 @@ pub fn read_folder(folder: &Path) -> Result<Bundle, BundleError> {
         .filter(|line| !line.trim().is_empty())
         .enumerate()
         .map(|(number, line)| {
-            serde_json::from_str(line).map_err(|error| {
-                file_error(&entries_path, format!("line {}: {error}", number + 1))
-            })
+            serde_json::from_str(line)
+                .map_err(|error| file_error(&entries_path, format!("line {}: {error}", number + 1)))
         })
         .collect::<Result<Vec<BundleEntry>, _>>()?;
     let readings_path = folder.join(READINGS_FILE);
@@ -87,9 +85,7 @@ pub fn read_folder(folder: &Path) -> Result<Bundle, BundleError> {
                 .and_then(|name| name.to_str())
                 .unwrap_or_default()
                 .to_owned();
-            for file in
-                std::fs::read_dir(&station).map_err(|error| file_error(&station, error))?
-            {
+            for file in std::fs::read_dir(&station).map_err(|error| file_error(&station, error))? {
                 let path = file.map_err(|error| file_error(&station, error))?.path();
                 if path.extension().and_then(|extension| extension.to_str()) != Some("json") {
                     continue;
@@ -104,8 +100,7 @@ pub fn read_folder(folder: &Path) -> Result<Bundle, BundleError> {
                 let signature = signature_path
                     .exists()
                     .then(|| {
-                        std::fs::read_to_string(&signature_path)
-                            .map(|text| text.trim().to_owned())
+                        std::fs::read_to_string(&signature_path).map(|text| text.trim().to_owned())
                     })
                     .transpose()
                     .map_err(|error| file_error(&signature_path, error))?;
@@ -139,22 +134,17 @@ pub fn write_folder(
         std::fs::write(path, bytes).map_err(|error| file_error(path, error))
     };
     write(&folder.join(CHECKPOINT_FILE), bundle.checkpoint.as_bytes())?;
-    let keys =
-        serde_json::to_vec_pretty(keys_json).map_err(|error| file_error(folder, error))?;
+    let keys = serde_json::to_vec_pretty(keys_json).map_err(|error| file_error(folder, error))?;
     write(&folder.join(KEYS_FILE), &keys)?;
     let mut lines = String::new();
     for entry in &bundle.entries {
-        lines.push_str(
-            &serde_json::to_string(entry).map_err(|error| file_error(folder, error))?,
-        );
+        lines.push_str(&serde_json::to_string(entry).map_err(|error| file_error(folder, error))?);
         lines.push('\n');
     }
     write(&folder.join(ENTRIES_FILE), lines.as_bytes())?;
     let mut lines = String::new();
     for reading in &bundle.readings {
-        lines.push_str(
-            &serde_json::to_string(reading).map_err(|error| file_error(folder, error))?,
-        );
+        lines.push_str(&serde_json::to_string(reading).map_err(|error| file_error(folder, error))?);
         lines.push('\n');
     }
     write(&folder.join(READINGS_FILE), lines.as_bytes())?;
@@ -178,4 +168,3 @@ pub fn write_folder(
     }
     Ok(())
 }
-

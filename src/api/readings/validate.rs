@@ -10,7 +10,9 @@ use utoipa::ToSchema;
 
 use crate::api::json::escape_pointer_token;
 use crate::api::problem::{ApiError, FieldProblem};
-use crate::api::schemas::{MeasuredValueInput, ParameterName, ReadingStatus as ReadingStatusSchema};
+use crate::api::schemas::{
+    MeasuredValueInput, ParameterName, ReadingStatus as ReadingStatusSchema,
+};
 
 pub use basin_ledger_core::batch::READINGS_PER_BATCH_MAX;
 

@@ -12,9 +12,9 @@ use crate::api::problem::{ApiError, Problem};
 use crate::api::schemas::SettlementStatus;
 use crate::api::state::AppState;
 use crate::model::settlement::Settlement;
-use basin_ledger_core::settlement::lifecycle::Status;
 use crate::store::page::PageRequest;
 use crate::store::settlements::queries::{self as settlement_queries, SettlementFilter};
+use basin_ledger_core::settlement::lifecycle::Status;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

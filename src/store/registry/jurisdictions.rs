@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use basin_ledger_core::entry::{Entry, KeyChange};
 
-use super::{as_body, logged_code, get, list, log_created, select_codes, CodeKeyed, Codes};
+use super::{as_body, get, list, log_created, logged_code, select_codes, CodeKeyed, Codes};
 use crate::model::registry::{Jurisdiction, JurisdictionKey};
 use crate::store::connection::AnyConnection;
 use crate::store::error::{Field, StoreError};

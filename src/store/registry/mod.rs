@@ -106,7 +106,9 @@ fn log_created(
 
 /// The resource as its log body: the same fields, typed (a mismatch is a programming error
 /// that the round-trip tests catch, reported as corruption rather than logged wrongly).
-fn as_body<B: serde::de::DeserializeOwned>(resource: &impl serde::Serialize) -> Result<B, StoreError> {
+fn as_body<B: serde::de::DeserializeOwned>(
+    resource: &impl serde::Serialize,
+) -> Result<B, StoreError> {
     serde_json::to_value(resource)
         .and_then(B::deserialize)
         .map_err(|error| StoreError::Corrupt(format!("log body: {error}")))

@@ -49,7 +49,10 @@ impl<'c> StoreInputs<'c> {
     }
 
     fn logged_before(&self, index: Option<i64>) -> bool {
-        match (self.before_index, index.and_then(|index| u64::try_from(index).ok())) {
+        match (
+            self.before_index,
+            index.and_then(|index| u64::try_from(index).ok()),
+        ) {
             (None, _) => true,
             (Some(before), Some(index)) => index < before,
             (Some(_), None) => false,
@@ -61,7 +64,10 @@ impl InputSource for StoreInputs<'_> {
     type Error = StoreError;
 
     /// From the versions' own log entries, so the ranges are the log's (as cut by `ends`).
-    fn agreement_versions(&mut self, agreement: &Code) -> Result<Vec<AgreementVersionLogged>, StoreError> {
+    fn agreement_versions(
+        &mut self,
+        agreement: &Code,
+    ) -> Result<Vec<AgreementVersionLogged>, StoreError> {
         let indices: Vec<i64> = agreement_versions::table
             .filter(agreement_versions::agreement.eq(agreement.as_str()))
             .order(agreement_versions::version.asc())
@@ -70,7 +76,9 @@ impl InputSource for StoreInputs<'_> {
         let indices: Vec<u64> = indices
             .into_iter()
             .filter(|index| self.logged_before(Some(*index)))
-            .map(|index| u64::try_from(index).map_err(|_| StoreError::Corrupt(format!("log index {index}"))))
+            .map(|index| {
+                u64::try_from(index).map_err(|_| StoreError::Corrupt(format!("log index {index}")))
+            })
             .collect::<Result<_, _>>()?;
         let mut versions = Vec::new();
         for typed in typed_entries(self.connection, &indices)? {
@@ -88,14 +96,34 @@ impl InputSource for StoreInputs<'_> {
         basin_section_facts(self.connection, basin.as_str())
     }
 
-    fn counted_readings(&mut self, sections: &[Code], period: Period) -> Result<Vec<CountedReading>, StoreError> {
-        let sections: Vec<String> = sections.iter().map(|code| code.as_str().to_owned()).collect();
+    fn counted_readings(
+        &mut self,
+        sections: &[Code],
+        period: Period,
+    ) -> Result<Vec<CountedReading>, StoreError> {
+        let sections: Vec<String> = sections
+            .iter()
+            .map(|code| code.as_str().to_owned())
+            .collect();
         let start = utc_text(period.start_utc());
         let end = utc_text(period.end_utc());
-        let candidates = readings_in_period(self.connection, &sections, &start, &end, self.before_index.is_none())?;
+        let candidates = readings_in_period(
+            self.connection,
+            &sections,
+            &start,
+            &end,
+            self.before_index.is_none(),
+        )?;
         let batch_indices = batch_log_indices(self.connection, &candidates)?;
-        let logged_at = |reading: &StoredReading| batch_indices.get(&(reading.station.clone(), reading.batch_id.clone())).copied();
-        let by_id: HashMap<i64, &StoredReading> = candidates.iter().map(|reading| (reading.id, reading)).collect();
+        let logged_at = |reading: &StoredReading| {
+            batch_indices
+                .get(&(reading.station.clone(), reading.batch_id.clone()))
+                .copied()
+        };
+        let by_id: HashMap<i64, &StoredReading> = candidates
+            .iter()
+            .map(|reading| (reading.id, reading))
+            .collect();
         let mut counted = Vec::new();
         for reading in &candidates {
             let recorded = self.logged_before(logged_at(reading));
@@ -105,9 +133,13 @@ impl InputSource for StoreInputs<'_> {
                     .is_none_or(|next| self.logged_before(logged_at(next)))
             });
             let invalidated = reading.invalidated_at.is_some()
-                && (reading.invalidated_log_index.is_none() || self.logged_before(reading.invalidated_log_index));
+                && (reading.invalidated_log_index.is_none()
+                    || self.logged_before(reading.invalidated_log_index));
             if recorded && reading.status == "valid" && !superseded && !invalidated {
-                self.origins.insert(reading.id, (reading.station.clone(), reading.batch_id.clone()));
+                self.origins.insert(
+                    reading.id,
+                    (reading.station.clone(), reading.batch_id.clone()),
+                );
                 counted.push(CountedReading {
                     id: reading.id,
                     section: reading.section.clone(),
@@ -119,23 +151,45 @@ impl InputSource for StoreInputs<'_> {
         Ok(counted)
     }
 
-    fn evidence_of(&mut self, readings: &[CountedReading]) -> Result<Option<Vec<LoggedBatch>>, StoreError> {
-        let wanted: BTreeSet<&(String, String)> = readings.iter().filter_map(|reading| self.origins.get(&reading.id)).collect();
-        let batch_ids: BTreeSet<&str> = wanted.iter().map(|(_, batch_id)| batch_id.as_str()).collect();
+    fn evidence_of(
+        &mut self,
+        readings: &[CountedReading],
+    ) -> Result<Option<Vec<LoggedBatch>>, StoreError> {
+        let wanted: BTreeSet<&(String, String)> = readings
+            .iter()
+            .filter_map(|reading| self.origins.get(&reading.id))
+            .collect();
+        let batch_ids: BTreeSet<&str> = wanted
+            .iter()
+            .map(|(_, batch_id)| batch_id.as_str())
+            .collect();
         let mut rows: Vec<(String, String, Vec<u8>, i64)> = Vec::new();
-        for chunk in batch_ids.into_iter().collect::<Vec<_>>().chunks(IN_LIST_MAX) {
+        for chunk in batch_ids
+            .into_iter()
+            .collect::<Vec<_>>()
+            .chunks(IN_LIST_MAX)
+        {
             rows.extend(
                 reading_batches::table
                     .filter(reading_batches::batch_id.eq_any(chunk))
-                    .select((reading_batches::station, reading_batches::batch_id, reading_batches::body, reading_batches::log_index))
+                    .select((
+                        reading_batches::station,
+                        reading_batches::batch_id,
+                        reading_batches::body,
+                        reading_batches::log_index,
+                    ))
                     .load::<(String, String, Vec<u8>, i64)>(self.connection)?
                     .into_iter()
-                    .filter(|(station, batch_id, _, _)| wanted.contains(&(station.clone(), batch_id.clone()))),
+                    .filter(|(station, batch_id, _, _)| {
+                        wanted.contains(&(station.clone(), batch_id.clone()))
+                    }),
             );
         }
         let indices = rows
             .iter()
-            .map(|(_, _, _, index)| u64::try_from(*index).map_err(|_| StoreError::Corrupt(format!("log index {index}"))))
+            .map(|(_, _, _, index)| {
+                u64::try_from(*index).map_err(|_| StoreError::Corrupt(format!("log index {index}")))
+            })
             .collect::<Result<Vec<u64>, _>>()?;
         let mut entries: HashMap<u64, ReadingsBatchLogged> = HashMap::new();
         for typed in typed_entries(self.connection, &indices)? {
@@ -148,7 +202,9 @@ impl InputSource for StoreInputs<'_> {
         }
         let mut batches = Vec::with_capacity(rows.len());
         for (station, batch_id, body, index) in rows {
-            let entry = u64::try_from(index).ok().and_then(|index| entries.remove(&index));
+            let entry = u64::try_from(index)
+                .ok()
+                .and_then(|index| entries.remove(&index));
             match entry {
                 Some(entry) if entry.station.as_str() == station && entry.batch_id == batch_id => {
                     batches.push(LoggedBatch { entry, body })
@@ -177,14 +233,28 @@ fn batch_log_indices(
     connection: &mut AnyConnection,
     readings: &[StoredReading],
 ) -> Result<HashMap<(String, String), i64>, StoreError> {
-    let batch_ids: BTreeSet<&str> = readings.iter().map(|reading| reading.batch_id.as_str()).collect();
+    let batch_ids: BTreeSet<&str> = readings
+        .iter()
+        .map(|reading| reading.batch_id.as_str())
+        .collect();
     let mut found = HashMap::new();
-    for chunk in batch_ids.into_iter().collect::<Vec<_>>().chunks(IN_LIST_MAX) {
+    for chunk in batch_ids
+        .into_iter()
+        .collect::<Vec<_>>()
+        .chunks(IN_LIST_MAX)
+    {
         let rows: Vec<(String, String, i64)> = reading_batches::table
             .filter(reading_batches::batch_id.eq_any(chunk))
-            .select((reading_batches::station, reading_batches::batch_id, reading_batches::log_index))
+            .select((
+                reading_batches::station,
+                reading_batches::batch_id,
+                reading_batches::log_index,
+            ))
             .load(connection)?;
-        found.extend(rows.into_iter().map(|(station, batch_id, index)| ((station, batch_id), index)));
+        found.extend(
+            rows.into_iter()
+                .map(|(station, batch_id, index)| ((station, batch_id), index)),
+        );
     }
     Ok(found)
 }

@@ -3,9 +3,7 @@
 //! write transaction; the pure rules of `settlement::lifecycle` decide what is allowed.
 
 use basin_audit::messages::{ack_message, parse_public_key_base64, verify_signature};
-use basin_ledger_core::entry::{
-    Entry, SettlementAcknowledged, SettlementDisputed, SettlementPaid,
-};
+use basin_ledger_core::entry::{Entry, SettlementAcknowledged, SettlementDisputed, SettlementPaid};
 use diesel::prelude::*;
 
 use super::super::agreements::get_agreement_row;

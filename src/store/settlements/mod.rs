@@ -19,15 +19,17 @@ use super::connection::AnyConnection;
 use super::error::StoreError;
 use super::log::LogWriter;
 use super::schema::settlements;
-use inputs::StoreInputs;
-use queries::{find_row, get_settlement};
 use crate::ledger_key::LedgerKey;
 use crate::model::settlement::{Settlement, SettlementDocument, SettlementPreview};
 use crate::model::time::utc_text;
 use basin_ledger_core::entry::{Entry, SettlementIssued, SettlementSuperseded};
-use basin_ledger_core::settlement::document::{self, AssembledDocument, AssemblyError, SupersedesRef};
+use basin_ledger_core::settlement::document::{
+    self, AssembledDocument, AssemblyError, SupersedesRef,
+};
 use basin_ledger_core::settlement::inputs::{gather_inputs, InputError, InputRequest};
 use basin_ledger_core::settlement::lifecycle::{check as lifecycle_check, Action, Status};
+use inputs::StoreInputs;
+use queries::{find_row, get_settlement};
 
 /// Why a settlement could not be issued. Evaluation errors (missing data above all) are the
 /// client's to fix; everything else is the store's.

@@ -14,8 +14,8 @@ use basin_ledger_core::settlement::inputs::{gather_inputs, InputRequest};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::inputs::StoreInputs;
 use super::input_error;
+use super::inputs::StoreInputs;
 use super::queries::SettlementRow;
 use crate::ledger_key::LedgerKey;
 use crate::model::registry::JurisdictionKey;
@@ -85,8 +85,7 @@ pub fn verify_settlement(
             let issued = TypedEntry::from_leaf(leaf.as_bytes()).map(|typed| typed.entry);
             let included = matches!(&issued, Ok(Entry::SettlementIssued(issued))
                 if issued.document_sha256 == row.document_sha256)
-                && hash_from_hex(stored_hash).ok()
-                == Some(leaf_hash(leaf.as_bytes()));
+                && hash_from_hex(stored_hash).ok() == Some(leaf_hash(leaf.as_bytes()));
             let nodes = DatabaseNodes::new(connection);
             let proof_ok = match (
                 tree::inclusion_proof(index, size, &nodes),
@@ -200,7 +199,11 @@ fn recompute_at_issue(
     }
     let assembled = assemble(gathered.inputs).map_err(|error| error.to_string())?;
     let digest = readings_digest_of(&assembled.document);
-    Ok((digest, assembled.net_fen.as_i64(), assembled.document_sha256))
+    Ok((
+        digest,
+        assembled.net_fen.as_i64(),
+        assembled.document_sha256,
+    ))
 }
 
 fn readings_digest_of(document: &serde_json::Value) -> String {

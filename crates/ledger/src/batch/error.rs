@@ -33,9 +33,15 @@ pub enum FieldPath {
     BatchId,
     Station,
     Readings,
-    Reading { position: usize, field: ReadingField },
+    Reading {
+        position: usize,
+        field: ReadingField,
+    },
     /// One value of a reading, by the parameter code as sent.
-    Value { position: usize, parameter: String },
+    Value {
+        position: usize,
+        parameter: String,
+    },
 }
 
 impl FieldPath {
@@ -48,7 +54,10 @@ impl FieldPath {
             Self::Reading { position, field } => {
                 vec!["readings".into(), position.to_string(), field.name().into()]
             }
-            Self::Value { position, parameter } => vec![
+            Self::Value {
+                position,
+                parameter,
+            } => vec![
                 "readings".into(),
                 position.to_string(),
                 "values".into(),

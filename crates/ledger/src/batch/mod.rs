@@ -82,7 +82,12 @@ pub fn validate_batch(
                 ),
             );
         }
-        let sampled_at = sampled_at(&mut errors, at(ReadingField::SampledAt), &reading.sampled_at, now);
+        let sampled_at = sampled_at(
+            &mut errors,
+            at(ReadingField::SampledAt),
+            &reading.sampled_at,
+            now,
+        );
         if let Some(instant) = &sampled_at {
             if let Some(first) = seen_instants.insert(instant.clone(), position) {
                 errors.fail(
@@ -106,18 +111,24 @@ pub fn validate_batch(
                     errors.fail(at(ReadingField::Reason), problem);
                 }
             }
-            None if status == Some(ReadingStatus::Invalid) => {
-                errors.fail(at(ReadingField::Reason), "an invalid reading needs a reason")
-            }
+            None if status == Some(ReadingStatus::Invalid) => errors.fail(
+                at(ReadingField::Reason),
+                "an invalid reading needs a reason",
+            ),
             None if reading.revises.is_some() => {
                 errors.fail(at(ReadingField::Reason), "a revision needs a reason")
             }
             None => {}
         }
         if reading.revises.is_some_and(|id| id <= 0) {
-            errors.fail(at(ReadingField::Revises), "must be the id of a stored reading");
+            errors.fail(
+                at(ReadingField::Revises),
+                "must be the id of a stored reading",
+            );
         }
-        if let (Some(sampled_at), Some(values_json), Some(status)) = (sampled_at, values_json, status) {
+        if let (Some(sampled_at), Some(values_json), Some(status)) =
+            (sampled_at, values_json, status)
+        {
             readings.push(NewReading {
                 section: reading.section.clone(),
                 sampled_at,

@@ -10,9 +10,11 @@ fn now() -> DateTime<Utc> {
 
 #[test]
 fn a_valid_batch_keeps_each_literal_as_sent_and_times_in_utc() {
-    let batch = body(r#"{"batch_id": "b1", "station": "st", "readings": [
+    let batch = body(
+        r#"{"batch_id": "b1", "station": "st", "readings": [
         {"section": "gubeikou", "sampled_at": "2025-07-01T08:00:00+08:00",
-         "values": {"nh3n": 0.270, "ph": "7.62"}}]}"#);
+         "values": {"nh3n": 0.270, "ph": "7.62"}}]}"#,
+    );
     let readings = validate_batch(&batch, "gubeikou", now()).unwrap();
     assert_eq!(readings.len(), 1);
     assert_eq!(readings[0].sampled_at, "2025-07-01T00:00:00Z");
@@ -22,11 +24,17 @@ fn a_valid_batch_keeps_each_literal_as_sent_and_times_in_utc() {
 
 #[test]
 fn every_offending_field_is_named_by_its_path() {
-    let batch = body(r#"{"batch_id": "bad id", "station": "st", "readings": [
+    let batch = body(
+        r#"{"batch_id": "bad id", "station": "st", "readings": [
         {"section": "other", "sampled_at": "2025-07-01T08:00:00.5+08:00",
-         "values": {"ph": 15, "xx": 1}, "status": "invalid"}]}"#);
+         "values": {"ph": 15, "xx": 1}, "status": "invalid"}]}"#,
+    );
     let errors = validate_batch(&batch, "gubeikou", now()).unwrap_err();
-    let paths: Vec<String> = errors.0.iter().map(|error| error.path.to_string()).collect();
+    let paths: Vec<String> = errors
+        .0
+        .iter()
+        .map(|error| error.path.to_string())
+        .collect();
     assert_eq!(
         paths,
         [
@@ -42,15 +50,20 @@ fn every_offending_field_is_named_by_its_path() {
 
 #[test]
 fn a_time_more_than_ten_minutes_ahead_is_refused_and_two_readings_may_not_share_an_instant() {
-    let batch = body(r#"{"batch_id": "b", "station": "st", "readings": [
+    let batch = body(
+        r#"{"batch_id": "b", "station": "st", "readings": [
         {"section": "s", "sampled_at": "2025-07-02T00:11:00Z", "values": {"ph": 7}},
         {"section": "s", "sampled_at": "2025-07-01T00:00:00Z", "values": {"ph": 7}},
-        {"section": "s", "sampled_at": "2025-07-01T08:00:00+08:00", "values": {"ph": 7}}]}"#);
+        {"section": "s", "sampled_at": "2025-07-01T08:00:00+08:00", "values": {"ph": 7}}]}"#,
+    );
     let errors = validate_batch(&batch, "s", now()).unwrap_err();
     assert_eq!(errors.0.len(), 2);
     assert!(errors.0[0].message.contains("in the future"));
     assert_eq!(
         errors.0[1].path,
-        FieldPath::Reading { position: 2, field: ReadingField::SampledAt }
+        FieldPath::Reading {
+            position: 2,
+            field: ReadingField::SampledAt
+        }
     );
 }

@@ -62,7 +62,9 @@ pub(super) fn literal_values(
 /// The literal as sent: a JSON number's text, or a JSON string's contents.
 fn literal_text(raw: &RawValue) -> String {
     match raw.get().strip_prefix('"') {
-        Some(_) => serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_owned()),
+        Some(_) => {
+            serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_owned())
+        }
         None => raw.get().to_owned(),
     }
 }

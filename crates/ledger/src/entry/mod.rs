@@ -18,7 +18,9 @@ use serde_json::Value;
 
 pub use agreement::{AgreementVersionLogged, VersionEnds};
 pub use readings::{ReadingInvalidated, ReadingsBatchLogged};
-pub use registry::{BasinCreated, JurisdictionCreated, KeyChange, LoggedKey, SectionCreated, StationCreated};
+pub use registry::{
+    BasinCreated, JurisdictionCreated, KeyChange, LoggedKey, SectionCreated, StationCreated,
+};
 pub use settlement::{
     LoggedDocument, SettlementAcknowledged, SettlementDisputed, SettlementIssued, SettlementPaid,
     SettlementSuperseded, SupersedesRef,
@@ -129,7 +131,12 @@ impl Entry {
     }
 
     /// The leaf bytes at `index`, refused when they would not fit a tile's entry bundle.
-    pub fn leaf_bytes(&self, index: u64, time: &str, prev: Hash) -> Result<Vec<u8>, EntryDecodeError> {
+    pub fn leaf_bytes(
+        &self,
+        index: u64,
+        time: &str,
+        prev: Hash,
+    ) -> Result<Vec<u8>, EntryDecodeError> {
         let leaf = self.at(index, time, prev).leaf_bytes()?;
         if leaf.len() > LEAF_BYTES_MAX {
             return Err(EntryDecodeError::TooLarge { bytes: leaf.len() });

@@ -17,7 +17,9 @@ fn batch(readings: u32) -> Entry {
 #[test]
 fn every_kind_round_trips_through_its_leaf_bytes() {
     let entry = batch(3);
-    let leaf = entry.leaf_bytes(4, "2025-07-01T00:00:00Z", ZERO_HASH).unwrap();
+    let leaf = entry
+        .leaf_bytes(4, "2025-07-01T00:00:00Z", ZERO_HASH)
+        .unwrap();
     let decoded = TypedEntry::from_leaf(&leaf).unwrap();
     assert_eq!(decoded.index, 4);
     assert_eq!(decoded.entry, entry);
@@ -47,7 +49,10 @@ fn unknown_kinds_and_unexpected_fields_are_refused() {
     body["extra"] = json!(1);
     assert!(matches!(
         Entry::decode("readings.batch", &body),
-        Err(EntryDecodeError::Body { kind: "readings.batch", .. })
+        Err(EntryDecodeError::Body {
+            kind: "readings.batch",
+            ..
+        })
     ));
     let body = json!({"reading_id": "one", "jurisdiction": null, "reason": "x"});
     assert!(Entry::decode("reading.invalidated", &body).is_err());

@@ -85,4 +85,3 @@ pub fn log_key_from_keys_json(keys: &serde_json::Value) -> Result<LogKey, String
         public_key,
     })
 }
-

@@ -44,7 +44,9 @@ impl LedgerState {
             let key = basin_audit::messages::parse_public_key_base64(public_key)
                 .map_err(|error| fail(format!("station key: {error}")))?;
             let signature = logged.signature.as_deref().ok_or_else(|| {
-                fail(format!("batch {name} of a signing station has no signature"))
+                fail(format!(
+                    "batch {name} of a signing station has no signature"
+                ))
             })?;
             if evidence.signature.as_deref() != Some(signature) {
                 return Err(fail(format!(
@@ -53,8 +55,11 @@ impl LedgerState {
             }
             let message = basin_audit::messages::readings_message(&body_sha256)
                 .map_err(|error| fail(error.to_string()))?;
-            basin_audit::messages::verify_signature(&message, &key, signature)
-                .map_err(|_| fail(format!("the station signature on batch {name} does not verify")))?;
+            basin_audit::messages::verify_signature(&message, &key, signature).map_err(|_| {
+                fail(format!(
+                    "the station signature on batch {name} does not verify"
+                ))
+            })?;
             self.signed_batches_checked += 1;
         }
         let section = station.section.as_str().to_owned();
@@ -128,7 +133,11 @@ impl LedgerState {
             }
             seen.insert(served.id);
         }
-        if let Some(missing) = self.readings.values().find(|reading| !seen.contains(&reading.id)) {
+        if let Some(missing) = self
+            .readings
+            .values()
+            .find(|reading| !seen.contains(&reading.id))
+        {
             return Err(Failure::at(
                 missing.log_index,
                 format!("reading {} was recorded but is not served", missing.id),

@@ -49,27 +49,33 @@ impl SettlementRecomputation {
     ) -> Result<(), Failure> {
         let fail = |what: String| Failure::at(typed.index, what);
         match &typed.entry {
-            Entry::SettlementIssued(issued) => self.issued(typed.index, issued, state, log_key).map_err(fail),
+            Entry::SettlementIssued(issued) => self
+                .issued(typed.index, issued, state, log_key)
+                .map_err(fail),
             Entry::SettlementAcknowledged(request) => {
                 let tracked = self.tracked(&request.settlement_id).map_err(&fail)?;
                 let key = state
                     .jurisdiction_keys
                     .get(&(request.jurisdiction.clone(), request.key_id.clone()));
-                let decision = decide_acknowledgement(&tracked.snapshot, request, key)
-                    .map_err(|refused| fail(format!("settlement {}: {refused}", request.settlement_id)))?;
+                let decision =
+                    decide_acknowledgement(&tracked.snapshot, request, key).map_err(|refused| {
+                        fail(format!("settlement {}: {refused}", request.settlement_id))
+                    })?;
                 tracked.snapshot.acknowledgements.push(request.clone());
                 apply(tracked, decision).map_err(fail)
             }
             Entry::SettlementDisputed(request) => {
                 let tracked = self.tracked(&request.settlement_id).map_err(&fail)?;
-                let decision = decide_dispute(&tracked.snapshot, request)
-                    .map_err(|refused| fail(format!("settlement {}: {refused}", request.settlement_id)))?;
+                let decision = decide_dispute(&tracked.snapshot, request).map_err(|refused| {
+                    fail(format!("settlement {}: {refused}", request.settlement_id))
+                })?;
                 apply(tracked, decision).map_err(fail)
             }
             Entry::SettlementPaid(request) => {
                 let tracked = self.tracked(&request.settlement_id).map_err(&fail)?;
-                let decision = decide_payment(&tracked.snapshot, request)
-                    .map_err(|refused| fail(format!("settlement {}: {refused}", request.settlement_id)))?;
+                let decision = decide_payment(&tracked.snapshot, request).map_err(|refused| {
+                    fail(format!("settlement {}: {refused}", request.settlement_id))
+                })?;
                 tracked.snapshot.payments.push(request.clone());
                 apply(tracked, decision).map_err(fail)
             }
@@ -79,10 +85,14 @@ impl SettlementRecomputation {
                     .get(&request.superseded_by)
                     .map(|next| (next.agreement.clone(), next.period.clone()));
                 let tracked = self.tracked(&request.settlement_id).map_err(&fail)?;
-                if successor.as_ref() != Some(&(tracked.agreement.clone(), tracked.period.clone())) {
+                if successor.as_ref() != Some(&(tracked.agreement.clone(), tracked.period.clone()))
+                {
                     return Err(fail(format!(
                         "settlement {} is superseded by {}, which does not settle {} {}",
-                        request.settlement_id, request.superseded_by, tracked.agreement, tracked.period
+                        request.settlement_id,
+                        request.superseded_by,
+                        tracked.agreement,
+                        tracked.period
                     )));
                 }
                 tracked.snapshot.status = Status::Superseded;
@@ -128,7 +138,10 @@ impl SettlementRecomputation {
                 && tracked.period == period
                 && tracked.snapshot.status != Status::Superseded
         });
-        let named = document.supersedes.as_ref().map(|reference| reference.settlement_id.as_str());
+        let named = document
+            .supersedes
+            .as_ref()
+            .map(|reference| reference.settlement_id.as_str());
         decide_supersession(in_force.map(|tracked| &tracked.snapshot), named)
             .map_err(|refused| refused.to_string())?;
         let issued_at = parse_instant(&document.issued_at).map_err(|error| error.to_string())?;
@@ -151,14 +164,24 @@ impl SettlementRecomputation {
                 gathered.version.version
             ));
         }
-        let parties = (gathered.version.upstream.clone(), gathered.version.downstream.clone());
+        let parties = (
+            gathered.version.upstream.clone(),
+            gathered.version.downstream.clone(),
+        );
         let recomputed = assemble(gathered.inputs)
             .map_err(|error| format!("recomputing settlement {}: {error}", document.id))?;
         if recomputed.document_sha256 != *digest {
-            let differs: Vec<&str> = ["inputs", "components", "net_fen", "payer", "payee", "amount_fen"]
-                .into_iter()
-                .filter(|field| recomputed.document[*field] != issued.document[*field])
-                .collect();
+            let differs: Vec<&str> = [
+                "inputs",
+                "components",
+                "net_fen",
+                "payer",
+                "payee",
+                "amount_fen",
+            ]
+            .into_iter()
+            .filter(|field| recomputed.document[*field] != issued.document[*field])
+            .collect();
             return Err(format!(
                 "settlement {} does not recompute from the logged terms and readings (differs in {})",
                 document.id,
@@ -192,10 +215,16 @@ impl SettlementRecomputation {
         let mut seen = BTreeSet::new();
         for settlement in served {
             let tracked = self.settlements.get(&settlement.id).ok_or_else(|| {
-                Failure::general(format!("settlement {} is served but was never logged", settlement.id))
+                Failure::general(format!(
+                    "settlement {} is served but was never logged",
+                    settlement.id
+                ))
             })?;
             let fail = |what: &str| {
-                Failure::at(tracked.log_index, format!("settlement {} as served {what}", settlement.id))
+                Failure::at(
+                    tracked.log_index,
+                    format!("settlement {} as served {what}", settlement.id),
+                )
             };
             let expected = &tracked.snapshot.document_sha256;
             if sha256_hex(settlement.document.as_bytes()) != *expected

@@ -17,8 +17,15 @@ use crate::time::parse_instant;
 impl InputSource for &LedgerState {
     type Error = Infallible;
 
-    fn agreement_versions(&mut self, agreement: &Code) -> Result<Vec<AgreementVersionLogged>, Infallible> {
-        Ok(self.agreement_versions.get(agreement).cloned().unwrap_or_default())
+    fn agreement_versions(
+        &mut self,
+        agreement: &Code,
+    ) -> Result<Vec<AgreementVersionLogged>, Infallible> {
+        Ok(self
+            .agreement_versions
+            .get(agreement)
+            .cloned()
+            .unwrap_or_default())
     }
 
     fn section_facts(&mut self, basin: &Code) -> Result<BTreeMap<Code, SectionFacts>, Infallible> {
@@ -36,14 +43,20 @@ impl InputSource for &LedgerState {
             .collect())
     }
 
-    fn counted_readings(&mut self, sections: &[Code], period: Period) -> Result<Vec<CountedReading>, Infallible> {
+    fn counted_readings(
+        &mut self,
+        sections: &[Code],
+        period: Period,
+    ) -> Result<Vec<CountedReading>, Infallible> {
         Ok(self
             .readings
             .values()
             .filter(|reading| reading.counts())
             .filter(|reading| sections.iter().any(|code| code.as_str() == reading.section))
             // Replayed times passed the ingest rules, so they parse.
-            .filter(|reading| parse_instant(&reading.sampled_at).is_ok_and(|at| period.contains(at)))
+            .filter(|reading| {
+                parse_instant(&reading.sampled_at).is_ok_and(|at| period.contains(at))
+            })
             .map(|reading| CountedReading {
                 id: reading.id,
                 section: reading.section.clone(),
@@ -54,7 +67,10 @@ impl InputSource for &LedgerState {
     }
 
     /// The replayed readings were rebuilt from the evidence itself.
-    fn evidence_of(&mut self, _: &[CountedReading]) -> Result<Option<Vec<LoggedBatch>>, Infallible> {
+    fn evidence_of(
+        &mut self,
+        _: &[CountedReading],
+    ) -> Result<Option<Vec<LoggedBatch>>, Infallible> {
         Ok(None)
     }
 }

@@ -89,10 +89,9 @@ impl LedgerState {
             Entry::ReadingsBatch(batch) => self.apply_batch(index, &typed.time, batch, bundle)?,
             Entry::ReadingInvalidated(invalidated) => {
                 let id = invalidated.reading_id;
-                let reading = self
-                    .readings
-                    .get_mut(&id)
-                    .ok_or_else(|| Failure::at(index, format!("invalidates unknown reading {id}")))?;
+                let reading = self.readings.get_mut(&id).ok_or_else(|| {
+                    Failure::at(index, format!("invalidates unknown reading {id}"))
+                })?;
                 reading.invalidated = true;
             }
             Entry::SettlementIssued(_)

@@ -64,7 +64,10 @@ pub enum RequestField {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error("{jurisdiction} is not a party ({} or {})", parties.0.as_str(), parties.1.as_str())]
-    NotAParty { jurisdiction: Code, parties: (Code, Code) },
+    NotAParty {
+        jurisdiction: Code,
+        parties: (Code, Code),
+    },
     /// The same party already recorded this with other content (a 409 naming the field).
     #[error("{what}")]
     Conflicts { field: RequestField, what: String },
@@ -224,12 +227,12 @@ pub fn decide_supersession(
             status: current.status,
         }),
         (Some(current), Some(named)) if current.id == named => {
-            check(current.status, Action::Supersede, current.amount_fen == 0).map_err(|refused| {
-                SupersessionRefusal::Lifecycle {
+            check(current.status, Action::Supersede, current.amount_fen == 0).map_err(
+                |refused| SupersessionRefusal::Lifecycle {
                     named: named.to_owned(),
                     refused,
-                }
-            })?;
+                },
+            )?;
             Ok(Some(current.id.clone()))
         }
         (_, Some(named)) => Err(SupersessionRefusal::NotInForce {

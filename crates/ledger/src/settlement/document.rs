@@ -29,7 +29,6 @@ pub struct UsedReading {
     pub values: BTreeMap<String, String>,
 }
 
-
 /// Everything a settlement is computed from.
 #[derive(Debug, Clone)]
 pub struct DocumentInputs {

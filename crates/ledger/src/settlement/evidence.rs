@@ -26,13 +26,12 @@ pub fn check_against_evidence(
     let mut parsed: BTreeMap<i64, (&LoggedBatch, BatchBody)> = BTreeMap::new();
     for batch in batches {
         let first = batch.entry.first_reading_id;
-        let body: Result<BatchBody, String> = if hex::encode(Sha256::digest(&batch.body))
-            == batch.entry.body_sha256
-        {
-            serde_json::from_slice(&batch.body).map_err(|error| error.to_string())
-        } else {
-            Err("its batch body does not hash to the logged body_sha256".into())
-        };
+        let body: Result<BatchBody, String> =
+            if hex::encode(Sha256::digest(&batch.body)) == batch.entry.body_sha256 {
+                serde_json::from_slice(&batch.body).map_err(|error| error.to_string())
+            } else {
+                Err("its batch body does not hash to the logged body_sha256".into())
+            };
         match body {
             Ok(body) => {
                 parsed.insert(first, (batch, body));
@@ -57,11 +56,13 @@ pub fn check_against_evidence(
         };
         let position = usize::try_from(reading.id - first).unwrap_or(usize::MAX);
         let recorded = body.readings.get(position).and_then(recorded_form);
-        let same = recorded.as_ref().is_some_and(|(section, sampled_at, values_json)| {
-            *section == reading.section
-                && *sampled_at == reading.sampled_at
-                && *values_json == reading.values_json
-        });
+        let same = recorded
+            .as_ref()
+            .is_some_and(|(section, sampled_at, values_json)| {
+                *section == reading.section
+                    && *sampled_at == reading.sampled_at
+                    && *values_json == reading.values_json
+            });
         if !same {
             return Err((
                 reading.id,

@@ -166,12 +166,11 @@ pub fn gather_inputs<S: InputSource>(
 }
 
 fn used_reading<E>(reading: CountedReading) -> Result<UsedReading, InputError<E>> {
-    let values = serde_json::from_str(&reading.values_json).map_err(|error| {
-        InputError::BadReading {
+    let values =
+        serde_json::from_str(&reading.values_json).map_err(|error| InputError::BadReading {
             id: reading.id,
             problem: format!("its values are not a JSON object of literals: {error}"),
-        }
-    })?;
+        })?;
     Ok(UsedReading {
         id: reading.id,
         section: reading.section,
@@ -204,9 +203,15 @@ pub fn version_in_effect(
 /// Adds a logged version to an agreement's versions (oldest first), cutting short the earlier
 /// version it `ends`: the log alone rebuilds every range this way, for the server and the
 /// auditor alike.
-pub fn add_logged_version(versions: &mut Vec<AgreementVersionLogged>, version: AgreementVersionLogged) {
+pub fn add_logged_version(
+    versions: &mut Vec<AgreementVersionLogged>,
+    version: AgreementVersionLogged,
+) {
     if let Some(ends) = &version.ends {
-        if let Some(ended) = versions.iter_mut().find(|earlier| earlier.version == ends.version) {
+        if let Some(ended) = versions
+            .iter_mut()
+            .find(|earlier| earlier.version == ends.version)
+        {
             ended.effective_to = Some(ends.effective_to.clone());
         }
     }
