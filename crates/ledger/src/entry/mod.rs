@@ -119,6 +119,18 @@ kinds! {
 }
 
 impl Entry {
+    /// Whether the entry records something about a settlement (`settlement.*`).
+    pub fn is_settlement(&self) -> bool {
+        matches!(
+            self,
+            Entry::SettlementIssued(_)
+                | Entry::SettlementAcknowledged(_)
+                | Entry::SettlementDisputed(_)
+                | Entry::SettlementPaid(_)
+                | Entry::SettlementSuperseded(_)
+        )
+    }
+
     /// The untyped log entry this one becomes at `index`, with its chain link.
     pub fn at(&self, index: u64, time: &str, prev: Hash) -> LogEntry {
         LogEntry {

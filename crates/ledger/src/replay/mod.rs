@@ -77,7 +77,11 @@ pub fn verify_bundle(
     for (entry, _) in &entries {
         let typed = TypedEntry::from_log_entry(entry)
             .map_err(|error| Failure::at(entry.index, error.to_string()))?;
-        state.apply(&typed, bundle, &mut settlements)?;
+        if typed.entry.is_settlement() {
+            settlements.check(&typed, &state, &bundle.log_key)?;
+        } else {
+            state.apply(&typed, bundle)?;
+        }
         progress(entry.index + 1, total);
     }
     state.compare_readings(&bundle.readings)?;

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use basin_domain::Code;
 
 use super::bundle::Bundle;
-use super::settlements::SettlementRecomputation;
 use super::Failure;
 use crate::entry::{
     AgreementVersionLogged, BasinCreated, Entry, JurisdictionCreated, SectionCreated,
@@ -53,14 +52,9 @@ pub struct LedgerState {
 }
 
 impl LedgerState {
-    /// Applies one entry. Settlement entries go to `settlements`, which sees the state exactly
-    /// as of that entry.
-    pub fn apply(
-        &mut self,
-        typed: &TypedEntry,
-        bundle: &Bundle,
-        settlements: &mut SettlementRecomputation,
-    ) -> Result<(), Failure> {
+    /// Applies one entry. Settlement entries change nothing here: the settlement check follows
+    /// them, seeing this state exactly as of each one.
+    pub fn apply(&mut self, typed: &TypedEntry, bundle: &Bundle) -> Result<(), Failure> {
         let index = typed.index;
         match &typed.entry {
             Entry::JurisdictionCreated(body) => {
@@ -98,7 +92,7 @@ impl LedgerState {
             | Entry::SettlementAcknowledged(_)
             | Entry::SettlementDisputed(_)
             | Entry::SettlementPaid(_)
-            | Entry::SettlementSuperseded(_) => settlements.check(typed, self, &bundle.log_key)?,
+            | Entry::SettlementSuperseded(_) => {}
         }
         Ok(())
     }

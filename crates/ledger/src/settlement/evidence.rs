@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
-use super::inputs::CountedReading;
+use super::counted::CountedReading;
 use crate::batch::{recorded_form, BatchBody};
 use crate::entry::ReadingsBatchLogged;
 

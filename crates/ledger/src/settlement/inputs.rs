@@ -10,19 +10,10 @@ use basin_domain::quality::SectionFacts;
 use basin_domain::{Code, Period};
 use chrono::{DateTime, Utc};
 
+pub use super::counted::CountedReading;
 use super::document::{DocumentInputs, SupersedesRef, UsedReading};
 use super::evidence::{check_against_evidence, LoggedBatch};
 use crate::entry::AgreementVersionLogged;
-
-/// A reading that counts, as the source holds it (values as stored JSON text).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CountedReading {
-    pub id: i64,
-    pub section: String,
-    /// UTC `YYYY-MM-DDTHH:MM:SSZ`.
-    pub sampled_at: String,
-    pub values_json: String,
-}
 
 /// Where inputs come from: the store now, the store as of a log index, or the replayed log.
 pub trait InputSource {

@@ -2,6 +2,7 @@
 //! input path (`inputs`, checked against the batch `evidence`), the lifecycle rules and the
 //! decisions they make (`lifecycle`, `decisions`), and period arithmetic (`periods`).
 
+mod counted;
 pub mod decisions;
 pub mod document;
 pub mod evidence;
