@@ -69,13 +69,11 @@ fn main() {
         })
         .collect();
     let facts = agreements::basin_section_facts(&mut connection, "bench").expect("facts");
-    let version = agreements::version_in_effect(&mut connection, "bench-yearly", period)
-        .expect("version")
-        .expect("in effect");
+    let version = agreements::get_version(&mut connection, "bench-yearly", 1).expect("version");
     let terms: AgreementTerms = AgreementTerms {
         period: basin_domain::PeriodKind::Year,
         min_valid_months: Some(12),
-        components: serde_json::from_str(&version.components).expect("components"),
+        components: serde_json::from_value(version.version.components.clone()).expect("components"),
     };
     let valid = validate(&terms, |code| facts.get(code).copied()).expect("valid terms");
 

@@ -221,11 +221,6 @@ impl From<StoreError> for ApiError {
                 errors: vec![FieldProblem::pointer(pointer(field), message)],
             },
             StoreError::Invalid { field, message } => Self::invalid_field(&pointer(field), message),
-            StoreError::FieldConflict { pointer, message } => Self::Conflict {
-                detail: message.clone(),
-                errors: vec![FieldProblem::pointer(pointer, message)],
-            },
-            StoreError::FieldInvalid { pointer, message } => Self::invalid_field(&pointer, message),
             StoreError::NotFound { .. } => Self::NotFound(error.to_string()),
             StoreError::UnknownReference {
                 ref field,
@@ -262,6 +257,7 @@ pub fn pointer(field: Field) -> String {
         Field::Downstream => "downstream",
         Field::PublicKey => "public_key",
         Field::KeyId => "key_id",
+        Field::Signature => "signature",
         Field::Jurisdiction => "jurisdiction",
         Field::EffectiveFrom => "effective_from",
         Field::Period => "period",

@@ -9,7 +9,8 @@ use anyhow::{anyhow, bail, Context};
 use crate::export::bundle_from_database;
 use crate::ledger_key::LedgerKey;
 use crate::model::time::utc_text;
-use crate::store::{log_checkpoints, DatabaseUrl};
+use crate::store::log::checkpoints as log_checkpoints;
+use crate::store::DatabaseUrl;
 use crate::verify::bundle::{
     log_key_from_keys_json, BatchEvidence, ExportedReading, ExportedSettlement,
 };

@@ -34,14 +34,6 @@ pub enum StoreError {
     /// One field of the request is invalid given the ledger's state (422 naming the field).
     #[error("{field:?}: {message}")]
     Invalid { field: Field, message: String },
-    /// [`StoreError::Conflicting`] with a JSON pointer written by the store. Only for the
-    /// readings and settlements stores until they move to [`Field`]; do not use in new code.
-    #[error("{pointer}: {message}")]
-    FieldConflict { pointer: String, message: String },
-    /// [`StoreError::Invalid`] with a JSON pointer written by the store. Only for the readings
-    /// and settlements stores until they move to [`Field`]; do not use in new code.
-    #[error("{pointer}: {message}")]
-    FieldInvalid { pointer: String, message: String },
     /// Data read back from the database breaks an invariant (corruption or tampering).
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
@@ -70,6 +62,7 @@ pub enum Field {
     Downstream,
     PublicKey,
     KeyId,
+    Signature,
     Jurisdiction,
     EffectiveFrom,
     Period,

@@ -1,8 +1,6 @@
 //! Storage: diesel over SQLite or PostgreSQL. Transactions live here; every write
 //! transaction appends its audit-log entries before it commits.
 
-pub mod agreement_queries;
-pub mod agreement_rows;
 pub mod agreements;
 pub mod balance_queries;
 pub mod connection;
@@ -11,9 +9,6 @@ pub mod error;
 pub mod export;
 pub mod ledger_keys;
 pub mod log;
-pub mod log_checkpoints;
-pub mod log_entries;
-pub mod log_proofs;
 pub mod page;
 pub mod readings;
 pub mod registry;

@@ -7,7 +7,7 @@ use actix_web::{get, web, HttpResponse};
 use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
 use crate::model::time::utc_text;
-use crate::store::log_checkpoints;
+use crate::store::log::checkpoints as log_checkpoints;
 
 /// The signed checkpoint (c2sp.org/tlog-checkpoint) of the current log size.
 #[utoipa::path(tag = "log", operation_id = "get_log_checkpoint", responses(

@@ -10,7 +10,7 @@ use crate::api::auth::Caller;
 use crate::api::pagination::{decode_cursor, encode_cursor, parse_limit, ListResponse};
 use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
-use crate::store::log_entries::{self, VerifiedEntry};
+use crate::store::log::entries::{self as log_entries, VerifiedEntry};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

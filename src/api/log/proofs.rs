@@ -10,7 +10,7 @@ use crate::api::auth::Caller;
 use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
 use crate::model::time::utc_text;
-use crate::store::log_proofs::{self, ConsistencyRequest, InclusionRequest};
+use crate::store::log::proofs::{self as log_proofs, ConsistencyRequest, InclusionRequest};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

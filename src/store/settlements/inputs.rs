@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use super::super::agreements::basin_section_facts;
 use super::super::connection::AnyConnection;
 use super::super::error::StoreError;
-use super::super::log_entries::typed_entries;
+use super::super::log::entries::typed_entries;
 use super::super::readings::{readings_in_period, StoredReading};
 use super::super::schema::{agreement_versions, reading_batches};
 use crate::model::time::utc_text;

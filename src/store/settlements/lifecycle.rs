@@ -1,23 +1,28 @@
 //! What the parties record against a settlement: acknowledgements (signed by a registered key of
-//! the party), disputes and payments. Each appends its `settlement.*` log entry in the caller's
-//! write transaction; the pure rules of `settlement::lifecycle` decide what is allowed.
+//! the party), disputes and payments. The ledger core decides (`settlement::decisions`, the same
+//! functions the auditor's replay applies to the log); this module reads the snapshot the
+//! decision needs, then carries the decision out: the log entry, the row, the new status.
 
-use basin_audit::messages::{ack_message, parse_public_key_base64, verify_signature};
+use basin_domain::Code;
 use basin_ledger_core::entry::{Entry, SettlementAcknowledged, SettlementDisputed, SettlementPaid};
+use basin_ledger_core::settlement::decisions::{
+    decide_acknowledgement, decide_dispute, decide_payment, Decision, PartyKey, Refusal,
+    RequestField, SettlementSnapshot,
+};
+use basin_ledger_core::settlement::lifecycle::Status;
 use diesel::prelude::*;
 
 use super::super::agreements::get_agreement_row;
 use super::super::connection::AnyConnection;
-use super::super::error::StoreError;
+use super::super::error::{Field, StoreError};
 use super::super::log::LogWriter;
 use super::super::schema::{
     jurisdiction_keys, settlement_acknowledgements, settlement_disputes, settlement_payments,
     settlements,
 };
-use super::queries::{get_row, get_settlement, payments_of, SettlementRow};
+use super::queries::{acknowledgements_of, get_row, get_settlement, payments_of, SettlementRow};
 use super::to_i64;
 use crate::model::settlement::Settlement;
-use basin_ledger_core::settlement::lifecycle::{self, Action, Status};
 
 /// Whether a request recorded something new or repeated what was recorded (idempotent retry).
 #[derive(Debug)]
@@ -40,38 +45,20 @@ pub fn acknowledge(
     request: &Acknowledge<'_>,
 ) -> Result<Recorded, StoreError> {
     let row = get_row(connection, request.settlement_id)?;
-    let (upstream, downstream) = parties(connection, &row)?;
-    require_party(request.jurisdiction, &upstream, &downstream)?;
-    let earlier: Option<(String, String)> = settlement_acknowledgements::table
-        .filter(settlement_acknowledgements::settlement_id.eq(row.id))
-        .filter(settlement_acknowledgements::jurisdiction.eq(request.jurisdiction))
-        .select((
-            settlement_acknowledgements::key_id,
-            settlement_acknowledgements::signature,
-        ))
-        .first(connection)
-        .optional()?;
-    if let Some((key_id, signature)) = earlier {
-        if key_id == request.key_id && signature == request.signature {
-            return Ok(Recorded::Replayed(get_settlement(connection, row.id)?));
-        }
-        return Err(StoreError::FieldConflict {
-            pointer: "/jurisdiction".into(),
-            message: format!(
-                "{} acknowledged settlement {} already",
-                request.jurisdiction, row.id
-            ),
-        });
-    }
-    allow(&row, Action::Acknowledge)?;
-    check_ack_signature(connection, &row, request)?;
-    let entry = Entry::SettlementAcknowledged(SettlementAcknowledged {
+    let snapshot = snapshot(connection, &row)?;
+    let body = SettlementAcknowledged {
         settlement_id: row.id.to_string(),
-        jurisdiction: party_code(request.jurisdiction)?,
+        jurisdiction: request_code(request.jurisdiction)?,
         key_id: request.key_id.to_owned(),
         signature: request.signature.to_owned(),
-    });
-    let appended = log.append(connection, request.at, &entry)?;
+    };
+    let key = party_key(connection, request.jurisdiction, request.key_id)?;
+    let decision = decide_acknowledgement(&snapshot, &body, key.as_ref())
+        .map_err(|refusal| refused(&row, refusal))?;
+    let Decision::Record { new_status } = decision else {
+        return Ok(Recorded::Replayed(get_settlement(connection, row.id)?));
+    };
+    let appended = log.append(connection, request.at, &Entry::SettlementAcknowledged(body))?;
     diesel::insert_into(settlement_acknowledgements::table)
         .values((
             settlement_acknowledgements::settlement_id.eq(row.id),
@@ -82,64 +69,8 @@ pub fn acknowledge(
             settlement_acknowledgements::log_index.eq(to_i64(appended.index)?),
         ))
         .execute(connection)?;
-    let acknowledged: i64 = settlement_acknowledgements::table
-        .filter(settlement_acknowledgements::settlement_id.eq(row.id))
-        .count()
-        .get_result(connection)?;
-    if acknowledged >= 2 {
-        set_status(connection, row.id, Status::Acknowledged)?;
-    }
+    set_status(connection, row.id, new_status)?;
     Ok(Recorded::Created(get_settlement(connection, row.id)?))
-}
-
-/// The key must be registered for the jurisdiction and not retired, and the signature must be
-/// over `basin-ledger/ack/v1\n<document_sha256>\n`.
-fn check_ack_signature(
-    connection: &mut AnyConnection,
-    row: &SettlementRow,
-    request: &Acknowledge<'_>,
-) -> Result<(), StoreError> {
-    let key: Option<(String, Option<String>)> = jurisdiction_keys::table
-        .filter(jurisdiction_keys::jurisdiction.eq(request.jurisdiction))
-        .filter(jurisdiction_keys::key_id.eq(request.key_id))
-        .select((jurisdiction_keys::public_key, jurisdiction_keys::retired_at))
-        .first(connection)
-        .optional()?;
-    let invalid = |pointer: &str, message: String| StoreError::FieldInvalid {
-        pointer: pointer.into(),
-        message,
-    };
-    let public_key = match key {
-        None => {
-            return Err(invalid(
-                "/key_id",
-                format!(
-                    "{} has no registered key {}",
-                    request.jurisdiction, request.key_id
-                ),
-            ))
-        }
-        Some((_, Some(retired_at))) => {
-            return Err(invalid(
-                "/key_id",
-                format!("key {} was retired at {retired_at}", request.key_id),
-            ))
-        }
-        Some((public_key, None)) => parse_public_key_base64(&public_key).map_err(|error| {
-            StoreError::Corrupt(format!("stored key {}: {error}", request.key_id))
-        })?,
-    };
-    let message = ack_message(&row.document_sha256)
-        .map_err(|error| StoreError::Corrupt(format!("settlement {}: {error}", row.id)))?;
-    verify_signature(&message, &public_key, request.signature).map_err(|error| {
-        invalid(
-            "/signature",
-            format!(
-                "{error}: expected key {} to sign \"basin-ledger/ack/v1\\n{}\\n\"",
-                request.key_id, row.document_sha256
-            ),
-        )
-    })
 }
 
 pub struct DisputeRequest<'a> {
@@ -155,15 +86,17 @@ pub fn dispute(
     request: &DisputeRequest<'_>,
 ) -> Result<Settlement, StoreError> {
     let row = get_row(connection, request.settlement_id)?;
-    let (upstream, downstream) = parties(connection, &row)?;
-    require_party(request.jurisdiction, &upstream, &downstream)?;
-    allow(&row, Action::Dispute)?;
-    let entry = Entry::SettlementDisputed(SettlementDisputed {
+    let snapshot = snapshot(connection, &row)?;
+    let body = SettlementDisputed {
         settlement_id: row.id.to_string(),
-        jurisdiction: party_code(request.jurisdiction)?,
+        jurisdiction: request_code(request.jurisdiction)?,
         reason: request.reason.to_owned(),
-    });
-    let appended = log.append(connection, request.at, &entry)?;
+    };
+    let decision = decide_dispute(&snapshot, &body).map_err(|refusal| refused(&row, refusal))?;
+    let Decision::Record { new_status } = decision else {
+        return get_settlement(connection, row.id);
+    };
+    let appended = log.append(connection, request.at, &Entry::SettlementDisputed(body))?;
     diesel::insert_into(settlement_disputes::table)
         .values((
             settlement_disputes::settlement_id.eq(row.id),
@@ -173,13 +106,13 @@ pub fn dispute(
             settlement_disputes::disputed_at.eq(request.at),
         ))
         .execute(connection)?;
-    set_status(connection, row.id, Status::Disputed)?;
+    set_status(connection, row.id, new_status)?;
     get_settlement(connection, row.id)
 }
 
 pub struct PaymentRequest<'a> {
     pub settlement_id: i64,
-    /// Positive (checked by the caller).
+    /// Positive (checked by the caller, and again by the decision).
     pub amount_fen: i64,
     /// UTC text.
     pub paid_at: &'a str,
@@ -193,46 +126,18 @@ pub fn pay(
     request: &PaymentRequest<'_>,
 ) -> Result<Recorded, StoreError> {
     let row = get_row(connection, request.settlement_id)?;
-    let payments = payments_of(connection, row.id)?;
-    if let Some(earlier) = payments
-        .iter()
-        .find(|payment| payment.reference == request.reference)
-    {
-        if earlier.amount_fen == request.amount_fen && earlier.paid_at == request.paid_at {
-            return Ok(Recorded::Replayed(get_settlement(connection, row.id)?));
-        }
-        let field = if earlier.amount_fen != request.amount_fen {
-            "amount_fen"
-        } else {
-            "paid_at"
-        };
-        return Err(StoreError::FieldConflict {
-            pointer: format!("/{field}"),
-            message: format!(
-                "payment {} was recorded with a different {field} ({} fen paid at {})",
-                request.reference, earlier.amount_fen, earlier.paid_at
-            ),
-        });
-    }
-    allow(&row, Action::Pay)?;
-    let paid: i64 = payments.iter().map(|payment| payment.amount_fen).sum();
-    let outstanding = row.amount_fen - paid;
-    if request.amount_fen > outstanding {
-        return Err(StoreError::FieldInvalid {
-            pointer: "/amount_fen".into(),
-            message: format!(
-                "{} fen is more than the {outstanding} fen outstanding of settlement {}",
-                request.amount_fen, row.id
-            ),
-        });
-    }
-    let entry = Entry::SettlementPaid(SettlementPaid {
+    let snapshot = snapshot(connection, &row)?;
+    let body = SettlementPaid {
         settlement_id: row.id.to_string(),
         amount_fen: request.amount_fen,
         paid_at: request.paid_at.to_owned(),
         reference: request.reference.to_owned(),
-    });
-    let appended = log.append(connection, request.at, &entry)?;
+    };
+    let decision = decide_payment(&snapshot, &body).map_err(|refusal| refused(&row, refusal))?;
+    let Decision::Record { new_status } = decision else {
+        return Ok(Recorded::Replayed(get_settlement(connection, row.id)?));
+    };
+    let appended = log.append(connection, request.at, &Entry::SettlementPaid(body))?;
     diesel::insert_into(settlement_payments::table)
         .values((
             settlement_payments::settlement_id.eq(row.id),
@@ -243,10 +148,66 @@ pub fn pay(
             settlement_payments::log_index.eq(to_i64(appended.index)?),
         ))
         .execute(connection)?;
-    if request.amount_fen == outstanding {
-        set_status(connection, row.id, Status::Paid)?;
-    }
+    set_status(connection, row.id, new_status)?;
     Ok(Recorded::Created(get_settlement(connection, row.id)?))
+}
+
+/// What a decision needs to know of a stored settlement.
+fn snapshot(
+    connection: &mut AnyConnection,
+    row: &SettlementRow,
+) -> Result<SettlementSnapshot, StoreError> {
+    let (upstream, downstream) = parties(connection, row)?;
+    let status = Status::parse(&row.status).ok_or_else(|| {
+        StoreError::Corrupt(format!("settlement {} status {:?}", row.id, row.status))
+    })?;
+    let acknowledgements = acknowledgements_of(connection, row.id)?
+        .into_iter()
+        .map(|acknowledgement| {
+            Ok(SettlementAcknowledged {
+                settlement_id: row.id.to_string(),
+                jurisdiction: stored_code(&acknowledgement.jurisdiction)?,
+                key_id: acknowledgement.key_id,
+                signature: acknowledgement.signature,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let payments = payments_of(connection, row.id)?
+        .into_iter()
+        .map(|payment| SettlementPaid {
+            settlement_id: row.id.to_string(),
+            amount_fen: payment.amount_fen,
+            paid_at: payment.paid_at,
+            reference: payment.reference,
+        })
+        .collect();
+    Ok(SettlementSnapshot {
+        id: row.id.to_string(),
+        status,
+        amount_fen: row.amount_fen,
+        document_sha256: row.document_sha256.clone(),
+        parties: (stored_code(&upstream)?, stored_code(&downstream)?),
+        acknowledgements,
+        payments,
+    })
+}
+
+/// The registered key of a jurisdiction, as the decision weighs it.
+fn party_key(
+    connection: &mut AnyConnection,
+    jurisdiction: &str,
+    key_id: &str,
+) -> Result<Option<PartyKey>, StoreError> {
+    let key: Option<(String, Option<String>)> = jurisdiction_keys::table
+        .filter(jurisdiction_keys::jurisdiction.eq(jurisdiction))
+        .filter(jurisdiction_keys::key_id.eq(key_id))
+        .select((jurisdiction_keys::public_key, jurisdiction_keys::retired_at))
+        .first(connection)
+        .optional()?;
+    Ok(key.map(|(public_key, retired_at)| PartyKey {
+        public_key,
+        retired: retired_at.is_some(),
+    }))
 }
 
 /// The agreement's (upstream, downstream).
@@ -258,34 +219,56 @@ pub fn parties(
     Ok((agreement.upstream, agreement.downstream))
 }
 
-fn require_party(jurisdiction: &str, upstream: &str, downstream: &str) -> Result<(), StoreError> {
-    if jurisdiction == upstream || jurisdiction == downstream {
-        Ok(())
-    } else {
-        Err(StoreError::FieldInvalid {
-            pointer: "/jurisdiction".into(),
-            message: format!("{jurisdiction} is not a party ({upstream} or {downstream})"),
-        })
+/// A refusal as the store reports it: the field it is about, for the HTTP layer to point at.
+fn refused(row: &SettlementRow, refusal: Refusal) -> StoreError {
+    let field = |field: RequestField| match field {
+        RequestField::Jurisdiction => Field::Jurisdiction,
+        RequestField::KeyId => Field::KeyId,
+        RequestField::Signature => Field::Signature,
+        RequestField::AmountFen => Field::AmountFen,
+        RequestField::PaidAt => Field::PaidAt,
+    };
+    match refusal {
+        Refusal::NotAParty { .. } => StoreError::Invalid {
+            field: Field::Jurisdiction,
+            message: refusal.to_string(),
+        },
+        Refusal::Conflicts { field: which, what } => StoreError::Conflicting {
+            field: field(which),
+            message: what,
+        },
+        Refusal::Invalid { field: which, what } => StoreError::Invalid {
+            field: field(which),
+            message: what,
+        },
+        Refusal::CorruptKey(what) => StoreError::Corrupt(what),
+        Refusal::Lifecycle(refused) => {
+            StoreError::Conflict(format!("settlement {}: {refused}", row.id))
+        }
     }
 }
 
-fn allow(row: &SettlementRow, action: Action) -> Result<(), StoreError> {
-    let status = Status::parse(&row.status).ok_or_else(|| {
-        StoreError::Corrupt(format!("settlement {} status {:?}", row.id, row.status))
-    })?;
-    lifecycle::check(status, action, row.amount_fen == 0)
-        .map_err(|refused| StoreError::Conflict(format!("settlement {}: {refused}", row.id)))
+/// A jurisdiction named in a request; one that is no code cannot be a party.
+fn request_code(text: &str) -> Result<Code, StoreError> {
+    Code::parse(text).map_err(|error| StoreError::Invalid {
+        field: Field::Jurisdiction,
+        message: format!("{text:?} is not a jurisdiction code: {error}"),
+    })
 }
 
-fn set_status(connection: &mut AnyConnection, id: i64, status: Status) -> Result<(), StoreError> {
-    diesel::update(settlements::table.filter(settlements::id.eq(id)))
-        .set(settlements::status.eq(status.as_str()))
-        .execute(connection)?;
+fn stored_code(text: &str) -> Result<Code, StoreError> {
+    Code::parse(text).map_err(|error| StoreError::Corrupt(format!("stored code {text:?}: {error}")))
+}
+
+fn set_status(
+    connection: &mut AnyConnection,
+    id: i64,
+    status: Option<Status>,
+) -> Result<(), StoreError> {
+    if let Some(status) = status {
+        diesel::update(settlements::table.filter(settlements::id.eq(id)))
+            .set(settlements::status.eq(status.as_str()))
+            .execute(connection)?;
+    }
     Ok(())
-}
-
-/// A party's code, already checked against the agreement's parties.
-fn party_code(text: &str) -> Result<basin_domain::Code, StoreError> {
-    basin_domain::Code::parse(text)
-        .map_err(|error| StoreError::Corrupt(format!("party code {text:?}: {error}")))
 }

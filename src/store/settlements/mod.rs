@@ -16,7 +16,7 @@ pub mod verification;
 
 use super::agreements;
 use super::connection::AnyConnection;
-use super::error::StoreError;
+use super::error::{Field, StoreError};
 use super::log::LogWriter;
 use super::schema::settlements;
 use crate::ledger_key::LedgerKey;
@@ -173,8 +173,8 @@ fn check_supersession(
     let Some(supersedes) = &request.supersedes else {
         return match in_force {
             None => Ok(None),
-            Some((id, status)) => Err(StoreError::FieldConflict {
-                pointer: "/period".into(),
+            Some((id, status)) => Err(StoreError::Conflicting {
+                field: Field::Period,
                 message: format!(
                     "settlement {id} ({status}) already settles {} for {period}; to replace it send \"supersedes\": {{\"settlement_id\": \"{id}\", \"reason\": \"...\"}}",
                     request.agreement
@@ -182,17 +182,17 @@ fn check_supersession(
             }),
         };
     };
-    let pointer = "/supersedes/settlement_id".to_owned();
+    let field = Field::SupersededSettlement;
     let named = supersedes.settlement_id;
     let Some(row) = find_row(connection, named)? else {
-        return Err(StoreError::FieldInvalid {
-            pointer,
+        return Err(StoreError::Invalid {
+            field,
             message: format!("settlement {named} does not exist"),
         });
     };
     if row.agreement != request.agreement || row.period != period {
-        return Err(StoreError::FieldInvalid {
-            pointer,
+        return Err(StoreError::Invalid {
+            field,
             message: format!(
                 "settlement {named} settles {} for {}, not {} for {period}",
                 row.agreement, row.period, request.agreement
@@ -203,8 +203,8 @@ fn check_supersession(
         StoreError::Corrupt(format!("settlement {named} status {:?}", row.status))
     })?;
     lifecycle_check(status, Action::Supersede, row.amount_fen == 0).map_err(|refused| {
-        StoreError::FieldConflict {
-            pointer,
+        StoreError::Conflicting {
+            field,
             message: format!("settlement {named}: {refused}"),
         }
     })?;
@@ -243,12 +243,10 @@ fn prepare(
 pub fn input_error(error: InputError<StoreError>) -> StoreError {
     match error {
         InputError::Source(error) => error,
-        InputError::NoVersion { .. } | InputError::WrongPeriodKind { .. } => {
-            StoreError::FieldInvalid {
-                pointer: "/period".into(),
-                message: error.to_string(),
-            }
-        }
+        InputError::NoVersion { .. } | InputError::WrongPeriodKind { .. } => StoreError::Invalid {
+            field: Field::Period,
+            message: error.to_string(),
+        },
         InputError::BadVersion {
             agreement,
             version,

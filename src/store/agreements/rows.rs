@@ -1,12 +1,12 @@
 //! The rows of the agreements aggregate and the finders both its writes (`agreements`) and its
-//! reads (`agreement_queries`) start from. Kept apart so that neither of those two needs the
+//! reads (`queries`) start from. Kept apart so that neither of those two needs the
 //! other's private items.
 
 use diesel::prelude::*;
 
-use super::connection::AnyConnection;
-use super::error::StoreError;
-use super::schema::{agreement_versions, agreements};
+use crate::store::connection::AnyConnection;
+use crate::store::error::StoreError;
+use crate::store::schema::{agreement_versions, agreements};
 use basin_domain::Period;
 
 /// Most versions one agreement may have; listing an agreement shows them all.

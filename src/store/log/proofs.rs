@@ -8,14 +8,14 @@ use basin_audit::proof::{verify_consistency, verify_inclusion, ConsistencyCheck,
 use basin_audit::tree;
 use diesel::Connection;
 
-use super::connection::AnyConnection;
-use super::error::StoreError;
-use super::log::{head_size, DatabaseNodes};
-use super::log_checkpoints::{
+use super::checkpoints::{
     check_signed_root, complete_checkpoint, plan_checkpoint, SignedCheckpoint,
 };
-use super::log_entries::get_entry;
+use super::entries::get_entry;
+use super::{head_size, DatabaseNodes};
 use crate::ledger_key::LedgerKey;
+use crate::store::connection::AnyConnection;
+use crate::store::error::StoreError;
 
 #[derive(Debug, Clone)]
 pub struct InclusionProof {

@@ -2,6 +2,9 @@
 //! versions. Every version appends an `agreement.version` entry, whose body is the version exactly
 //! as `GET /v1/agreements/{code}/versions/{n}` shows it (without the log index).
 
+pub mod queries;
+mod rows;
+
 use std::collections::BTreeMap;
 
 use basin_domain::quality::SectionFacts;
@@ -11,19 +14,17 @@ use diesel::prelude::*;
 use basin_ledger_core::entry::{AgreementVersionLogged, Entry, VersionEnds};
 use serde::Deserialize;
 
-use super::connection::AnyConnection;
-use super::error::{Field, StoreError};
-use super::log::{Appended, LogWriter};
-use super::schema::{agreement_versions, agreements, basins, jurisdictions, sections};
 use crate::model::agreement::{AgreementReceipt, AgreementVersion};
+use crate::store::connection::AnyConnection;
+use crate::store::error::{Field, StoreError};
+use crate::store::log::{Appended, LogWriter};
+use crate::store::schema::{agreement_versions, agreements, basins, jurisdictions, sections};
 use basin_ledger_core::settlement::periods;
 
-pub use super::agreement_queries::{
-    get_agreement, get_version, list_agreements, version_in_effect,
-};
-use super::agreement_rows::latest_version;
+pub use queries::{get_agreement, get_version, list_agreements};
+use rows::latest_version;
 // Callers (settlements, the demo, the API) reach the rows through this module.
-pub use super::agreement_rows::{
+pub use rows::{
     find_agreement, get_agreement_row, parse_period, AgreementRow, VersionRow, VERSIONS_MAX,
 };
 

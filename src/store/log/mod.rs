@@ -2,6 +2,10 @@
 //! RFC 6962 Merkle tree whose complete subtrees are stored as they complete, so proofs read
 //! O(log n) rows. Appends happen inside the caller's write transaction only.
 
+pub mod checkpoints;
+pub mod entries;
+pub mod proofs;
+
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,9 +14,9 @@ use basin_audit::tree::{self, NodeId, NodeReader};
 use basin_ledger_core::entry::Entry;
 use diesel::prelude::*;
 
-use super::connection::AnyConnection;
-use super::error::StoreError;
-use super::schema::{log_entries, log_head, log_nodes};
+use crate::store::connection::AnyConnection;
+use crate::store::error::StoreError;
+use crate::store::schema::{log_entries, log_head, log_nodes};
 
 /// Appends entries for one write transaction. Created by `store::write_transaction` after it
 /// has locked the head row, so no other writer can append until this transaction ends.
@@ -31,7 +35,7 @@ pub struct Appended {
 
 impl LogWriter {
     /// Locks the head row (the first statement of every write transaction) and reads it.
-    pub(super) fn lock_head(connection: &mut AnyConnection) -> Result<Self, StoreError> {
+    pub(in crate::store) fn lock_head(connection: &mut AnyConnection) -> Result<Self, StoreError> {
         let locked = diesel::update(log_head::table.filter(log_head::id.eq(1)))
             .set(log_head::size.eq(log_head::size))
             .execute(connection)?;
@@ -102,7 +106,7 @@ impl LogWriter {
     }
 
     /// Writes the new head. Called by `write_transaction` before it commits.
-    pub(super) fn finish(self, connection: &mut AnyConnection) -> Result<(), StoreError> {
+    pub(in crate::store) fn finish(self, connection: &mut AnyConnection) -> Result<(), StoreError> {
         if !self.appended {
             return Ok(());
         }
@@ -197,6 +201,6 @@ pub fn parse_hash(text: &str) -> Result<Hash, StoreError> {
         .map_err(|_| StoreError::Corrupt(format!("stored hash {text:?} is not 32 bytes")))
 }
 
-pub(super) fn to_i64(value: u64) -> Result<i64, StoreError> {
+pub(crate) fn to_i64(value: u64) -> Result<i64, StoreError> {
     i64::try_from(value).map_err(|_| StoreError::Corrupt(format!("{value} exceeds i64")))
 }

@@ -3,31 +3,12 @@
 
 use diesel::prelude::*;
 
-use super::agreement_rows::{
-    agreement_columns, get_agreement_row, parse_period, version_rows, AgreementRow, VersionRow,
-};
-use super::connection::AnyConnection;
-use super::error::StoreError;
-use super::page::{finish_page, Page, PageRequest};
-use super::schema::{agreement_versions, agreements};
+use super::rows::{agreement_columns, get_agreement_row, version_rows, AgreementRow, VersionRow};
 use crate::model::agreement::{Agreement, AgreementVersion, AgreementVersionView};
-use basin_domain::Period;
-
-/// The newest version whose range covers the period, if any.
-pub fn version_in_effect(
-    connection: &mut AnyConnection,
-    code: &str,
-    period: Period,
-) -> Result<Option<VersionRow>, StoreError> {
-    for row in version_rows(connection, code)?.into_iter().rev() {
-        let from = parse_period(&row.effective_from)?;
-        let to = row.effective_to.as_deref().map(parse_period).transpose()?;
-        if from <= period && to.is_none_or(|to| period <= to) {
-            return Ok(Some(row));
-        }
-    }
-    Ok(None)
-}
+use crate::store::connection::AnyConnection;
+use crate::store::error::StoreError;
+use crate::store::page::{finish_page, Page, PageRequest};
+use crate::store::schema::{agreement_versions, agreements};
 
 fn view(agreement: &AgreementRow, row: VersionRow) -> Result<AgreementVersionView, StoreError> {
     let corrupt = |what: &str| {

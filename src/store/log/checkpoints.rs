@@ -12,11 +12,11 @@ use basin_audit::proof::{verify_consistency, ConsistencyCheck};
 use basin_audit::tree;
 use diesel::prelude::*;
 
-use super::connection::AnyConnection;
-use super::error::{is_unique_violation, StoreError};
-use super::log::{head_size, to_i64, DatabaseNodes};
-use super::schema::log_checkpoints;
+use super::{head_size, to_i64, DatabaseNodes};
 use crate::ledger_key::LedgerKey;
+use crate::store::connection::AnyConnection;
+use crate::store::error::{is_unique_violation, StoreError};
+use crate::store::schema::log_checkpoints;
 
 /// A checkpoint note and the tree head it signs.
 #[derive(Debug, Clone, PartialEq, Eq)]

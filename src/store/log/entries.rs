@@ -7,11 +7,11 @@ use basin_audit::entry::{check_chain, parse_leaf, LogEntry};
 use basin_audit::hash::{hash_from_hex, hash_to_hex, leaf_hash, Hash};
 use diesel::prelude::*;
 
-use super::connection::AnyConnection;
-use super::error::StoreError;
-use super::log::to_i64;
-use super::page::{finish_page, Page};
-use super::schema::log_entries;
+use super::to_i64;
+use crate::store::connection::AnyConnection;
+use crate::store::error::StoreError;
+use crate::store::page::{finish_page, Page};
+use crate::store::schema::log_entries;
 
 /// A stored entry whose leaf bytes have been re-hashed and re-parsed.
 #[derive(Debug, Clone)]
