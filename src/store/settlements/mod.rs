@@ -12,6 +12,7 @@ use diesel::prelude::*;
 pub mod inputs;
 pub mod lifecycle;
 pub mod queries;
+mod supersession;
 pub mod verification;
 
 use super::agreements;
@@ -27,9 +28,10 @@ use basin_ledger_core::settlement::document::{
     self, AssembledDocument, AssemblyError, SupersedesRef,
 };
 use basin_ledger_core::settlement::inputs::{gather_inputs, InputError, InputRequest};
-use basin_ledger_core::settlement::lifecycle::{check as lifecycle_check, Action, Status};
+use basin_ledger_core::settlement::lifecycle::Status;
 use inputs::StoreInputs;
-use queries::{find_row, get_settlement};
+use queries::get_settlement;
+use supersession::check_supersession;
 
 /// Why a settlement could not be issued. Evaluation errors (missing data above all) are the
 /// client's to fix; everything else is the store's.
@@ -154,61 +156,6 @@ pub fn issue(
         log.append(connection, &issued_at, &entry)?;
     }
     Ok(get_settlement(connection, id)?)
-}
-
-/// A second settlement for the same agreement and period needs `supersedes` naming the one in
-/// force, which must not be paid. Returns the id to supersede.
-fn check_supersession(
-    connection: &mut AnyConnection,
-    request: &IssueRequest,
-) -> Result<Option<i64>, StoreError> {
-    let period = request.period.to_string();
-    let in_force: Option<(i64, String)> = settlements::table
-        .filter(settlements::agreement.eq(&request.agreement))
-        .filter(settlements::period.eq(&period))
-        .filter(settlements::status.ne(Status::Superseded.as_str()))
-        .select((settlements::id, settlements::status))
-        .first(connection)
-        .optional()?;
-    let Some(supersedes) = &request.supersedes else {
-        return match in_force {
-            None => Ok(None),
-            Some((id, status)) => Err(StoreError::Conflicting {
-                field: Field::Period,
-                message: format!(
-                    "settlement {id} ({status}) already settles {} for {period}; to replace it send \"supersedes\": {{\"settlement_id\": \"{id}\", \"reason\": \"...\"}}",
-                    request.agreement
-                ),
-            }),
-        };
-    };
-    let field = Field::SupersededSettlement;
-    let named = supersedes.settlement_id;
-    let Some(row) = find_row(connection, named)? else {
-        return Err(StoreError::Invalid {
-            field,
-            message: format!("settlement {named} does not exist"),
-        });
-    };
-    if row.agreement != request.agreement || row.period != period {
-        return Err(StoreError::Invalid {
-            field,
-            message: format!(
-                "settlement {named} settles {} for {}, not {} for {period}",
-                row.agreement, row.period, request.agreement
-            ),
-        });
-    }
-    let status = Status::parse(&row.status).ok_or_else(|| {
-        StoreError::Corrupt(format!("settlement {named} status {:?}", row.status))
-    })?;
-    lifecycle_check(status, Action::Supersede, row.amount_fen == 0).map_err(|refused| {
-        StoreError::Conflicting {
-            field,
-            message: format!("settlement {named}: {refused}"),
-        }
-    })?;
-    Ok(Some(named))
 }
 
 /// Gathers the inputs through the ledger core's one path and assembles the document. Returns it

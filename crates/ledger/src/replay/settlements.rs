@@ -142,8 +142,11 @@ impl SettlementRecomputation {
             .supersedes
             .as_ref()
             .map(|reference| reference.settlement_id.as_str());
-        decide_supersession(in_force.map(|tracked| &tracked.snapshot), named)
-            .map_err(|refused| refused.to_string())?;
+        decide_supersession(
+            in_force.map(|tracked| tracked.snapshot.in_force()).as_ref(),
+            named,
+        )
+        .map_err(|refused| refused.to_string())?;
         let issued_at = parse_instant(&document.issued_at).map_err(|error| error.to_string())?;
         let gathered = gather_inputs(
             &mut &*state,

@@ -214,10 +214,28 @@ pub enum SupersessionRefusal {
     Lifecycle { named: String, refused: Refused },
 }
 
+/// What the supersession rule weighs of the settlement in force for an agreement and period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InForce {
+    pub id: String,
+    pub status: Status,
+    pub amount_fen: i64,
+}
+
+impl SettlementSnapshot {
+    pub fn in_force(&self) -> InForce {
+        InForce {
+            id: self.id.clone(),
+            status: self.status,
+            amount_fen: self.amount_fen,
+        }
+    }
+}
+
 /// At most one settlement per agreement and period is in force: a new one must name the one in
 /// force (which must not be paid) in `supersedes`. Returns the id it supersedes.
 pub fn decide_supersession(
-    in_force: Option<&SettlementSnapshot>,
+    in_force: Option<&InForce>,
     named: Option<&str>,
 ) -> Result<Option<String>, SupersessionRefusal> {
     match (in_force, named) {

@@ -4,6 +4,8 @@
 
 mod counted;
 pub mod decisions;
+#[cfg(test)]
+mod decisions_tests;
 pub mod document;
 pub mod evidence;
 pub mod inputs;
