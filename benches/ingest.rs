@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/black_box/common/mod.rs"]
 mod common;
 
 use std::time::Instant;

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
-mod common;
+use crate::common;
 
 use actix_web::test::TestRequest;
 use common::spawn_app;
@@ -11,7 +11,7 @@ use common::spawn_app;
 /// The documented write operations, with path parameters filled with registered codes.
 fn write_operations() -> Vec<(String, String)> {
     let document: serde_json::Value =
-        serde_json::from_str(include_str!("../openapi/openapi.json")).unwrap();
+        serde_json::from_str(include_str!("../../openapi/openapi.json")).unwrap();
     let mut operations = Vec::new();
     for (path, item) in document["paths"].as_object().unwrap() {
         for method in ["post", "put", "patch", "delete"] {

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -276,7 +276,7 @@ async fn every_operation_gives_each_caller_the_expected_status() {
         ("auditor", Some(app.token(Role::Auditor, None))),
     ]);
 
-    let document: Value = serde_json::from_str(include_str!("../openapi/openapi.json")).unwrap();
+    let document: Value = serde_json::from_str(include_str!("../../openapi/openapi.json")).unwrap();
     let documented: BTreeSet<(String, String)> = document["paths"]
         .as_object()
         .unwrap()

@@ -5,7 +5,8 @@
 use serde_yaml::Value;
 
 fn compose() -> Value {
-    serde_yaml::from_str(include_str!("../docker-compose.yml")).expect("docker-compose.yml is YAML")
+    serde_yaml::from_str(include_str!("../../docker-compose.yml"))
+        .expect("docker-compose.yml is YAML")
 }
 
 #[test]
@@ -69,7 +70,7 @@ fn both_services_have_healthchecks_and_volumes() {
 
 #[test]
 fn the_dockerfile_builds_the_locked_binary_and_checks_health() {
-    let dockerfile = include_str!("../Dockerfile");
+    let dockerfile = include_str!("../../Dockerfile");
     assert!(dockerfile.contains("cargo build --release --locked"));
     assert!(dockerfile.contains("HEALTHCHECK"));
     assert!(

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
-mod common;
+use crate::common;
 
 use basin_audit::messages::SigningContext;
 use basin_audit::tree::{self, MemoryTree};

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
-mod common;
+use crate::common;
 
 use basin_ledger::demo::{self, agreements};
 use basin_ledger::ledger_key::{LedgerKey, LOG_ORIGIN_DEFAULT};

@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
-mod common;
+use crate::common;
 
 use common::spawn_app;
 
@@ -12,7 +12,7 @@ async fn the_served_document_equals_the_committed_openapi_json() {
     let served = app.get("/openapi.json", None).await;
     assert_eq!(served.status, 200);
     let committed: serde_json::Value =
-        serde_json::from_str(include_str!("../openapi/openapi.json"))
+        serde_json::from_str(include_str!("../../openapi/openapi.json"))
             .expect("committed document is JSON");
     assert!(
         served.body == committed,

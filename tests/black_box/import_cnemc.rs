@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
-mod common;
+use crate::common;
 
 use basin_ledger::import::cnemc::{import_cnemc, ImportOptions, ImportSummary};
 use basin_ledger::model::registry::{Basin, Jurisdiction, Section, Station};
@@ -11,11 +11,11 @@ use basin_ledger::store::{self, registry, AnyConnection};
 use common::spawn_app;
 use serde_json::json;
 
-const MAP: &[u8] = include_bytes!("../examples/data/cnemc/map.csv");
+const MAP: &[u8] = include_bytes!("../../examples/data/cnemc/map.csv");
 const DAILY: &[u8] =
-    include_bytes!("../examples/data/cnemc/cnemc_daily_bj_hb_2020-05-08_2021-04-05.csv");
+    include_bytes!("../../examples/data/cnemc/cnemc_daily_bj_hb_2020-05-08_2021-04-05.csv");
 const FOUR_HOURLY: &[u8] =
-    include_bytes!("../examples/data/cnemc/cnemc_4h_bj_hb_2021-04-01_05.csv");
+    include_bytes!("../../examples/data/cnemc/cnemc_4h_bj_hb_2021-04-01_05.csv");
 
 /// Registers a section and a station for every station code in the map (古北口 with its real
 /// target, the rest as plain river sections), so no row is rejected for want of a station.

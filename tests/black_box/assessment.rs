@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
-mod common;
+use crate::common;
 
 use common::spawn_app;
 use serde_json::{json, Value};

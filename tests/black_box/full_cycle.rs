@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

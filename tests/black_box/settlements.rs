@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
-mod common;
+use crate::common;
 
 use basin_audit::canonical::canonical_json;
 use basin_audit::messages::{settlement_message, verify_signature};
