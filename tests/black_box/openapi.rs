@@ -5,6 +5,7 @@
 use crate::common;
 
 use common::spawn_app;
+use serde_json::Value;
 
 #[actix_web::test]
 async fn the_served_document_equals_the_committed_openapi_json() {
@@ -72,4 +73,60 @@ async fn the_docs_page_is_html_that_loads_only_local_assets() {
         bundle.text.len() > 100_000,
         "the UI bundle is served from the binary"
     );
+}
+
+/// Where in a schema tree an object is declared with no members at all (`{"type": "object"}`),
+/// which tells a client generator nothing.
+fn untyped_objects(value: &Value, at: &str, found: &mut Vec<String>) {
+    match value {
+        Value::Object(members) => {
+            let described = [
+                "properties",
+                "additionalProperties",
+                "$ref",
+                "allOf",
+                "oneOf",
+                "anyOf",
+            ]
+            .iter()
+            .any(|key| members.contains_key(*key));
+            if members.get("type") == Some(&Value::from("object")) && !described {
+                found.push(at.to_owned());
+            }
+            for (key, member) in members {
+                untyped_objects(member, &format!("{at}/{key}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (position, item) in items.iter().enumerate() {
+                untyped_objects(item, &format!("{at}/{position}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_operation_has_its_own_id_and_no_schema_is_an_untyped_object() {
+    let document: Value = serde_json::from_str(include_str!("../../openapi/openapi.json")).unwrap();
+    let mut ids = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str();
+            assert!(
+                id.is_some_and(|id| !id.is_empty()),
+                "{method} {path} has no operationId"
+            );
+            ids.push(id.unwrap().to_owned());
+        }
+    }
+    assert!(ids.len() >= 40, "only {} operations", ids.len());
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "operation ids repeat: {ids:?}");
+    let mut untyped = Vec::new();
+    untyped_objects(&document["paths"], "/paths", &mut untyped);
+    untyped_objects(&document["components"], "/components", &mut untyped);
+    assert!(untyped.is_empty(), "untyped objects: {untyped:?}");
 }
