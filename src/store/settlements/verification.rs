@@ -9,8 +9,8 @@ use basin_audit::messages::{ack_message, settlement_message, verify_signature};
 use basin_audit::proof::{verify_inclusion, InclusionCheck};
 use basin_audit::tree;
 use basin_ledger_core::entry::{Entry, LoggedDocument, TypedEntry};
-use basin_ledger_core::settlement::document::{assemble, sha256_hex};
-use basin_ledger_core::settlement::inputs::{gather_inputs, InputRequest};
+use basin_ledger_core::settlement::document::sha256_hex;
+use basin_ledger_core::settlement::recompute::{recompute, RecomputeError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -20,7 +20,6 @@ use super::queries::SettlementRow;
 use crate::ledger_key::LedgerKey;
 use crate::model::registry::JurisdictionKey;
 use crate::model::settlement::Acknowledgement;
-use crate::model::time::parse_instant;
 use crate::store::log::DatabaseNodes;
 use crate::store::{self, AnyConnection, StoreError};
 
@@ -179,25 +178,12 @@ fn recompute_at_issue(
 ) -> Result<(String, i64, String), String> {
     let document: LoggedDocument = serde_json::from_str(&row.document)
         .map_err(|error| format!("the stored document does not have its fields: {error}"))?;
-    let issued_at = parse_instant(&document.issued_at).map_err(|error| error.to_string())?;
-    let gathered = gather_inputs(
-        &mut StoreInputs::before(connection, index),
-        InputRequest {
-            agreement: document.agreement.clone(),
-            period: document.period,
-            id: document.id.clone(),
-            issued_at,
-            supersedes: document.supersedes.clone(),
-        },
-    )
-    .map_err(|error| input_error(error).to_string())?;
-    if gathered.version.version != document.agreement_version {
-        return Err(format!(
-            "the document names version {}, but version {} was in effect",
-            document.agreement_version, gathered.version.version
-        ));
-    }
-    let assembled = assemble(gathered.inputs).map_err(|error| error.to_string())?;
+    let assembled = recompute(&mut StoreInputs::before(connection, index), &document)
+        .map_err(|error| match error {
+            RecomputeError::Inputs(error) => input_error(error).to_string(),
+            other => other.to_string(),
+        })?
+        .assembled;
     let digest = readings_digest_of(&assembled.document);
     Ok((
         digest,

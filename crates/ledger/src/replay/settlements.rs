@@ -16,10 +16,9 @@ use crate::settlement::decisions::{
     decide_acknowledgement, decide_dispute, decide_payment, decide_supersession, Decision,
     SettlementSnapshot,
 };
-use crate::settlement::document::{assemble, document_sha256, sha256_hex};
-use crate::settlement::inputs::{gather_inputs, InputRequest};
+use crate::settlement::document::{document_sha256, sha256_hex};
 use crate::settlement::lifecycle::Status;
-use crate::time::parse_instant;
+use crate::settlement::recompute::{recompute, RecomputeError, Recomputed};
 
 /// What the verifier remembers of each settlement.
 struct Tracked {
@@ -147,32 +146,16 @@ impl SettlementRecomputation {
             named,
         )
         .map_err(|refused| refused.to_string())?;
-        let issued_at = parse_instant(&document.issued_at).map_err(|error| error.to_string())?;
-        let gathered = gather_inputs(
-            &mut &*state,
-            InputRequest {
-                agreement: document.agreement.clone(),
-                period: document.period,
-                id: document.id.clone(),
-                issued_at,
-                supersedes: document.supersedes.clone(),
-            },
-        )
-        .map_err(|error| error.to_string())?;
-        if gathered.version.version != document.agreement_version {
-            return Err(format!(
-                "names version {} of {}, but the version in effect for {period} is {}",
-                document.agreement_version,
-                document.agreement.as_str(),
-                gathered.version.version
-            ));
-        }
-        let parties = (
-            gathered.version.upstream.clone(),
-            gathered.version.downstream.clone(),
-        );
-        let recomputed = assemble(gathered.inputs)
-            .map_err(|error| format!("recomputing settlement {}: {error}", document.id))?;
+        let Recomputed {
+            version,
+            assembled: recomputed,
+        } = recompute(&mut &*state, &document).map_err(|error| match error {
+            RecomputeError::Assembly(error) => {
+                format!("recomputing settlement {}: {error}", document.id)
+            }
+            other => other.to_string(),
+        })?;
+        let parties = (version.upstream.clone(), version.downstream.clone());
         if recomputed.document_sha256 != *digest {
             let differs: Vec<&str> = [
                 "inputs",

@@ -11,3 +11,4 @@ pub mod evidence;
 pub mod inputs;
 pub mod lifecycle;
 pub mod periods;
+pub mod recompute;
