@@ -33,12 +33,19 @@ fn every_entry_of_the_demo_log_decodes_into_its_typed_kind() {
     let mut kinds = BTreeSet::new();
     let mut readings_in_batches = 0_i64;
     for (index, leaf, _) in store::export::entries(&mut connection, 0, size).unwrap() {
-        assert!(leaf.len() <= LEAF_BYTES_MAX, "entry {index} is {} bytes", leaf.len());
+        assert!(
+            leaf.len() <= LEAF_BYTES_MAX,
+            "entry {index} is {} bytes",
+            leaf.len()
+        );
         let typed = TypedEntry::from_leaf(leaf.as_bytes())
             .unwrap_or_else(|error| panic!("entry {index}: {error}"));
         assert_eq!(typed.index, u64::try_from(index).unwrap());
         // Encoding the typed entry again gives the stored leaf byte for byte.
-        let again = typed.entry.leaf_bytes(typed.index, &typed.time, typed.prev).unwrap();
+        let again = typed
+            .entry
+            .leaf_bytes(typed.index, &typed.time, typed.prev)
+            .unwrap();
         assert_eq!(again, leaf.as_bytes(), "entry {index} does not round-trip");
         if let Entry::ReadingsBatch(batch) = &typed.entry {
             readings_in_batches += i64::from(batch.readings);
@@ -54,7 +61,10 @@ fn every_entry_of_the_demo_log_decodes_into_its_typed_kind() {
         "readings.batch",
         "settlement.issued",
     ] {
-        assert!(kinds.contains(kind), "the demo log has no {kind} entry: {kinds:?}");
+        assert!(
+            kinds.contains(kind),
+            "the demo log has no {kind} entry: {kinds:?}"
+        );
     }
     // The batches' id ranges cover every stored reading exactly once.
     assert_eq!(
@@ -72,7 +82,10 @@ fn sources(root: &Path, found: &mut Vec<(String, String)>) {
         } else if path.extension().is_some_and(|extension| extension == "rs")
             && !path.ends_with("tests.rs")
         {
-            found.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            found.push((
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
         }
     }
 }
@@ -99,7 +112,11 @@ fn no_code_builds_a_log_body_with_json_or_reads_one_by_field_name() {
             }
         }
     }
-    assert!(offences.is_empty(), "log bodies by hand:\n{}", offences.join("\n"));
+    assert!(
+        offences.is_empty(),
+        "log bodies by hand:\n{}",
+        offences.join("\n")
+    );
 }
 
 #[actix_web::test]
@@ -122,21 +139,42 @@ async fn one_altered_reading_is_named_by_the_issuing_path_verify_and_the_verific
 
     let token = app.admin_token.clone();
     let issuing = app
-        .post("/v1/agreements/miyun-test/settlements?dry_run=true", Some(&token), &json!({"period": "2025-07"}))
+        .post(
+            "/v1/agreements/miyun-test/settlements?dry_run=true",
+            Some(&token),
+            &json!({"period": "2025-07"}),
+        )
         .await;
     assert_eq!(issuing.status, 500, "{}", issuing.text);
-    assert_eq!(issuing.body["type"], "urn:basin-ledger:problem:integrity", "{}", issuing.text);
-    assert!(issuing.body["detail"].as_str().unwrap().contains(&named), "{}", issuing.text);
+    assert_eq!(
+        issuing.body["type"], "urn:basin-ledger:problem:integrity",
+        "{}",
+        issuing.text
+    );
+    assert!(
+        issuing.body["detail"].as_str().unwrap().contains(&named),
+        "{}",
+        issuing.text
+    );
 
     let endpoint = app
-        .get(&format!("/v1/settlements/{settlement_id}/verification"), Some(&token))
+        .get(
+            &format!("/v1/settlements/{settlement_id}/verification"),
+            Some(&token),
+        )
         .await;
     assert_eq!(endpoint.status, 200, "{}", endpoint.text);
-    assert_eq!(endpoint.body["recomputation_ok"], false, "{}", endpoint.text);
+    assert_eq!(
+        endpoint.body["recomputation_ok"], false,
+        "{}",
+        endpoint.text
+    );
     assert_eq!(endpoint.body["document_hash_ok"], true, "{}", endpoint.text);
     let problems = endpoint.body["problems"].as_array().unwrap();
     assert!(
-        problems.iter().any(|problem| problem.as_str().unwrap().contains(&named)),
+        problems
+            .iter()
+            .any(|problem| problem.as_str().unwrap().contains(&named)),
         "{}",
         endpoint.text
     );
@@ -149,13 +187,23 @@ async fn one_altered_reading_is_named_by_the_issuing_path_verify_and_the_verific
     };
     let mut connection = app.pool.get().unwrap();
     let bundle = bundle_from_database(&mut connection, checkpoint, size, log_key).unwrap();
-    let failure = verify_bundle(&bundle, &VerifyOptions { old_checkpoint: None }, &mut |_, _| {})
-        .unwrap_err();
+    let failure = verify_bundle(
+        &bundle,
+        &VerifyOptions {
+            old_checkpoint: None,
+        },
+        &mut |_, _| {},
+    )
+    .unwrap_err();
     assert!(failure.what.contains(&named), "{failure}");
     let batch_index: i64 = store::schema::reading_batches::table
         .filter(store::schema::reading_batches::batch_id.eq("month-2025-07"))
         .select(store::schema::reading_batches::log_index)
         .first(&mut connection)
         .unwrap();
-    assert_eq!(failure.index, Some(u64::try_from(batch_index).unwrap()), "{failure}");
+    assert_eq!(
+        failure.index,
+        Some(u64::try_from(batch_index).unwrap()),
+        "{failure}"
+    );
 }
