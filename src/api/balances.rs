@@ -1,6 +1,6 @@
 //! `GET /v1/balances?year=&jurisdiction=&agreement=` and `GET /v1/statements/{jurisdiction}?year=`
 //! (JSON, or CSV with `format=csv`): what each side owes, has paid and still owes, computed by
-//! the pure `balances` module from one snapshot of the year's settlements.
+//! the ledger core (`basin_ledger_core::balances`) from one snapshot of the year's settlements.
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
@@ -11,10 +11,12 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::auth::Caller;
 use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
-use crate::balances::statement::{statement, statement_csv, Statement};
-use crate::balances::{balances, BalanceError, PairBalance, YearOfSettlements};
+use basin_ledger_core::balances::{balances, statement, statement_csv};
+
+use crate::balances::{names, year_of_settlements};
+use crate::model::balances::{PairBalance, Statement};
 use crate::store::balance_queries::{load_year, YearData};
-use crate::store::{registry, StoreError};
+use crate::store::registry;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config.service(list_balances).service(get_statement);
@@ -61,28 +63,33 @@ fn parse_year(text: Option<&str>) -> Result<i32, ApiError> {
         .ok_or_else(|| ApiError::invalid_parameter("year", "is required: four digits, e.g. 2025"))
 }
 
-fn parse_code(parameter: &str, text: &str) -> Result<String, ApiError> {
-    Code::parse(text)
-        .map(|_| text.to_owned())
-        .map_err(|_| ApiError::invalid_parameter(parameter, "is not a code"))
+fn parse_code(parameter: &str, text: &str) -> Result<Code, ApiError> {
+    Code::parse(text).map_err(|_| ApiError::invalid_parameter(parameter, "is not a code"))
 }
 
-fn balance_error(error: BalanceError) -> ApiError {
-    ApiError::internal(StoreError::Corrupt(error.to_string()))
+/// Balances are computed over stored settlements that were verified as they were read, so a
+/// refusal here (a stored value that does not parse, an unknown agreement, a sum out of range)
+/// is corrupt storage: an opaque 500 whose cause chain goes to the log.
+fn corrupt(error: impl std::error::Error + Send + Sync + 'static) -> ApiError {
+    ApiError::internal(error)
 }
 
 async fn load(
     state: &AppState,
     year: i32,
-    jurisdiction: Option<String>,
-    agreement: Option<String>,
+    jurisdiction: Option<Code>,
+    agreement: Option<Code>,
 ) -> Result<YearData, ApiError> {
     state
         .run(move |connection| {
             if let Some(code) = &jurisdiction {
-                registry::get_jurisdiction(connection, code)?;
+                registry::get_jurisdiction(connection, code.as_str())?;
             }
-            Ok(load_year(connection, year, agreement.as_deref())?)
+            Ok(load_year(
+                connection,
+                year,
+                agreement.as_ref().map(Code::as_str),
+            )?)
         })
         .await
 }
@@ -112,19 +119,13 @@ pub async fn list_balances(
         .map(|code| parse_code("agreement", code))
         .transpose()?;
     let data = load(&state, year, jurisdiction.clone(), agreement.clone()).await?;
-    let pairs = balances(
-        &YearOfSettlements {
-            settlements: &data.settlements,
-            parties: &data.parties,
-        },
-        jurisdiction.as_deref(),
-    )
-    .map_err(balance_error)?;
+    let year_of = year_of_settlements(&data.settlements, &data.parties).map_err(corrupt)?;
+    let pairs = balances(&year_of, jurisdiction.as_ref()).map_err(corrupt)?;
     Ok(HttpResponse::Ok().json(BalancesView {
         year,
-        jurisdiction,
-        agreement,
-        pairs,
+        jurisdiction: jurisdiction.map(String::from),
+        agreement: agreement.map(String::from),
+        pairs: pairs.iter().map(PairBalance::from).collect(),
     }))
 }
 
@@ -151,25 +152,20 @@ pub async fn get_statement(
         Some(_) => return Err(ApiError::invalid_parameter("format", "must be json or csv")),
     };
     let jurisdiction = jurisdiction.into_inner();
-    if Code::parse(&jurisdiction).is_err() {
+    // A path that is not a code names no jurisdiction: 404, as for an unknown code.
+    let Ok(code) = Code::parse(&jurisdiction) else {
         return Err(ApiError::NotFound(format!(
             "jurisdiction {jurisdiction:?} not found"
         )));
-    }
-    let data = load(&state, year, Some(jurisdiction.clone()), None).await?;
-    let statement = statement(
-        &YearOfSettlements {
-            settlements: &data.settlements,
-            parties: &data.parties,
-        },
-        &jurisdiction,
-        year,
-    )
-    .map_err(balance_error)?;
+    };
+    let data = load(&state, year, Some(code.clone()), None).await?;
+    let year_of = year_of_settlements(&data.settlements, &data.parties).map_err(corrupt)?;
+    let statement = statement(&year_of, &code, year).map_err(corrupt)?;
     if !csv {
-        return Ok(HttpResponse::Ok().json(statement));
+        return Ok(HttpResponse::Ok().json(Statement::from(&statement)));
     }
-    let bytes = statement_csv(&statement, &data.names).map_err(ApiError::internal)?;
+    let names = names(&data.names).map_err(corrupt)?;
+    let bytes = statement_csv(&statement, &names).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

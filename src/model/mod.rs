@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod agreement;
+pub mod balances;
 pub mod registry;
 pub mod settlement;
 pub mod time;

@@ -401,7 +401,7 @@ async fn the_demo_statement_csv_reads_back_with_its_chinese_names_and_a_known_ro
         .collect();
     assert_eq!(
         header,
-        basin_ledger::balances::statement::CSV_HEADER.map(str::to_owned)
+        basin_ledger_core::balances::CSV_HEADER.map(str::to_owned)
     );
     assert_eq!(header[7], "对方名称 counterparty_name");
     let rows: Vec<csv::StringRecord> = reader.records().map(|row| row.unwrap()).collect();

@@ -5,11 +5,14 @@
 //! - [`batch`]: the rules a posted reading batch must pass, with typed field paths.
 //! - [`settlement`]: the settlement document, the one path that gathers its inputs, and the
 //!   lifecycle decisions.
+//! - [`balances`]: balances per pair of jurisdictions and a jurisdiction's statement, as values
+//!   and as CSV.
 //! - [`replay`]: the verifier's replay of the log into typed ledger state.
 //!
 //! No database, no HTTP, no file system and no clock: time comes in as arguments, so the server
 //! and an offline auditor run exactly this code.
 
+pub mod balances;
 pub mod batch;
 pub mod entry;
 pub mod replay;
