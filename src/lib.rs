@@ -7,7 +7,6 @@
 //! actix-web) and the command line (`cli`).
 
 pub mod api;
-pub mod balances;
 pub mod cli;
 pub mod demo;
 pub mod export;

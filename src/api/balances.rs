@@ -13,9 +13,9 @@ use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
 use basin_ledger_core::balances::{balances, statement, statement_csv};
 
-use crate::balances::{names, year_of_settlements};
 use crate::model::balances::{PairBalance, Statement};
-use crate::store::balance_queries::{load_year, YearData};
+use crate::store::balances::{load_year, YearData};
+use crate::store::balances::{names, year_of_settlements};
 use crate::store::registry;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {

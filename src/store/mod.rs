@@ -2,7 +2,7 @@
 //! transaction appends its audit-log entries before it commits.
 
 pub mod agreements;
-pub mod balance_queries;
+pub mod balances;
 pub mod connection;
 pub mod database_url;
 pub mod error;

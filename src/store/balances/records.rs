@@ -14,12 +14,6 @@ use basin_ledger_core::settlement::lifecycle::Status;
 use crate::model::settlement::Settlement;
 use crate::model::time::parse_instant;
 
-/// The store names `balances::statement::Names`; the path stays while the store is being
-/// restructured on another branch, so that both merge without touching `src/store`.
-pub mod statement {
-    pub use super::Names;
-}
-
 /// The two parties of an agreement, as the store reads them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parties {

@@ -1,17 +1,20 @@
 //! One year's settlements, with their agreements' parties and the names statements print, read
-//! in one transaction so balances and statements add up within a single snapshot.
+//! in one transaction so balances and statements add up within a single snapshot, and turned
+//! into the ledger core's typed input (`records`), where the computation lives.
+
+mod records;
 
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 
-use super::connection::AnyConnection;
-use super::error::StoreError;
-use super::schema::{agreements, jurisdictions, settlements};
-use super::settlements::queries::get_settlement;
-use crate::balances::statement::Names;
-use crate::balances::Parties;
 use crate::model::settlement::Settlement;
+use crate::store::connection::AnyConnection;
+use crate::store::error::StoreError;
+use crate::store::schema::{agreements, jurisdictions, settlements};
+use crate::store::settlements::queries::get_settlement;
+
+pub use records::{names, settlement_record, year_of_settlements, Names, Parties, RecordError};
 
 /// More settlements than this in one year is refused rather than summed slowly (a monthly
 /// agreement issues 12; this leaves room for thousands of agreements and their corrections).
