@@ -68,7 +68,13 @@ pub fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
         return Err(invalid());
     }
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-    String::from_utf8(bytes).map_err(|_| invalid())
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    // The cursors this server issues hold codes, instants and ids: never a control character.
+    // Refusing them here also keeps U+0000 away from PostgreSQL, whose text cannot hold it.
+    if text.chars().any(char::is_control) {
+        return Err(invalid());
+    }
+    Ok(text)
 }
 
 impl<T> ListResponse<T> {
@@ -101,5 +107,7 @@ mod tests {
             "gubeikou"
         );
         assert!(decode_cursor("!!!").is_err());
+        // Decodes to "wI\0}]\x1a\x04k": a control character is never in a cursor we issue.
+        assert!(decode_cursor("d0kAfV0aBGs").is_err());
     }
 }

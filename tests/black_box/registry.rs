@@ -239,3 +239,27 @@ async fn bureau_keys_are_registered_with_their_c2sp_key_id_and_retired() {
     assert_eq!(retire.body["keys"][0]["key_id"], key_id.as_str());
     assert!(retire.body["keys"][0]["retired_at"].as_str().is_some());
 }
+
+/// Schemathesis found it on PostgreSQL: a cursor that decodes to text with U+0000 reached the
+/// query and failed there (500). It is refused as a cursor this server never issued.
+#[actix_web::test]
+async fn a_cursor_holding_control_characters_is_refused_naming_the_parameter() {
+    let app = spawn_app().await;
+    let token = app.admin_token.clone();
+    for path in [
+        "/v1/stations",
+        "/v1/jurisdictions",
+        "/v1/sections",
+        "/v1/basins",
+    ] {
+        let reply = app
+            .get(&format!("{path}?cursor=d0kAfV0aBGs"), Some(&token))
+            .await;
+        assert_eq!(
+            reply.problem_pointers(422),
+            vec!["cursor"],
+            "{path}: {}",
+            reply.text
+        );
+    }
+}
