@@ -14,6 +14,7 @@ mod crash_safety;
 mod dashboard;
 mod demo;
 mod deployment;
+mod exceedance;
 mod full_cycle;
 mod hostile_bodies;
 mod import_cnemc;

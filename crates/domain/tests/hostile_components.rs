@@ -1,4 +1,4 @@
-//! Hostile JSON for `agreement::parse_components`: the six component kinds of the
+//! Hostile JSON for `agreement::parse_components`: the seven component kinds of the
 //! specification with members removed, added, renamed or replaced by hostile values (numbers
 //! where strings belong, `1e999` spelt as text, amounts at 2^53, deep nesting), and arbitrary
 //! JSON. Every failing component is reported at its own pointer and nowhere else; what parses
@@ -37,6 +37,12 @@ fn valid_components() -> Vec<Value> {
                "amount_if_met_fen": 100, "amount_if_failed_fen": -100}),
         json!({"kind": "reduction", "section": "bahaoqiao", "parameter": "tn", "baseline": "4.50",
                "rate_fen_per_percent": "1000000"}),
+        json!({"kind": "exceedance", "section": "gubeikou", "parameters": ["nh3n", "tp"],
+               "limits": {"tp": "0.2"},
+               "bands": [{"max_multiple": "0.5", "charge_fen": 10000000}, {"max_multiple": null, "charge_fen": 50000000}],
+               "cap_fen": 40000000, "inflow_section": "baihebao"}),
+        json!({"kind": "exceedance", "section": "gubeikou", "parameters": ["cod"],
+               "step_multiple": "0.2", "step_charge_fen": 30000000}),
     ]
 }
 

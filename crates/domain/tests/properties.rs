@@ -1,5 +1,6 @@
 //! Properties of evaluation over generated readings: determinism under any reading order, the net as the
-//! sum of the components, and the sign convention when the parties are swapped. Bounded to run in seconds.
+//! sum of the components, exceedance never in upstream's favour, and the sign convention when the parties
+//! are swapped. Bounded to run in seconds.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
@@ -7,6 +8,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use basin_domain::agreement::ComponentKind;
 use basin_domain::evaluation::{evaluate, settle_direction, Evaluation, EvaluationInput};
 use basin_domain::statistics::ReadingForStatistics;
 use basin_domain::{Fen, Period};
@@ -15,7 +17,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::json;
 
-/// One component of every kind over the third quarter; `inflow` feeds the class steps.
+/// One component of every kind over the third quarter; `inflow` feeds the class steps and the bands.
 fn all_kinds() -> serde_json::Value {
     json!([
         {"kind": "index", "section": "main", "k0": "0.85", "weights": {"codmn": "0.5", "tp": "0.5"},
@@ -31,7 +33,12 @@ fn all_kinds() -> serde_json::Value {
         {"kind": "threshold", "section": "main", "parameter": "tn", "limit": "1.50", "monthly_limit": "2",
          "amount_if_met_fen": 250, "amount_if_failed_fen": -250},
         {"kind": "reduction", "section": "main", "parameter": "tn", "baseline": "1.8", "rate_fen_per_percent": "1234.5",
-         "cap_fen": 20000}
+         "cap_fen": 20000},
+        {"kind": "exceedance", "section": "main", "parameters": ["nh3n", "tp"], "limits": {"tp": "0.05"},
+         "bands": [{"max_multiple": "0.5", "charge_fen": 110}, {"max_multiple": null, "charge_fen": 330}],
+         "inflow_section": "inflow"},
+        {"kind": "exceedance", "section": "main", "parameters": ["codmn"], "step_multiple": "0.25",
+         "step_charge_fen": 90, "cap_fen": 400}
     ])
 }
 
@@ -138,7 +145,13 @@ proptest! {
         let evaluation = evaluated(main, inflow);
         let sum: i64 = evaluation.components.iter().map(|component| component.amount_fen.as_i64()).sum();
         prop_assert_eq!(evaluation.net_fen.as_i64(), sum);
-        prop_assert_eq!(evaluation.components.len(), 6);
+        prop_assert_eq!(evaluation.components.len(), 8);
+        // Exceedance charges are never negative, so upstream never earns from them.
+        for component in &evaluation.components {
+            if component.kind == ComponentKind::Exceedance {
+                prop_assert!(component.amount_fen.as_i64() <= 0);
+            }
+        }
     }
 
     #[test]

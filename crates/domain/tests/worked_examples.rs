@@ -235,3 +235,106 @@ fn example_six_with_a_cap_of_5_000_000_fen_pays_the_cap() {
     assert_eq!(amount_fen(&evaluation), 5_000_000);
     assert_eq!(explanation(&evaluation)["capped"], true);
 }
+
+fn hebei_2009_bands(inflow_section: Option<&str>) -> serde_json::Value {
+    let mut component = json!({"kind": "exceedance", "section": "third", "parameters": ["nh3n", "tp"],
+        "bands": [{"max_multiple": "0.5", "charge_fen": 10000000}, {"max_multiple": "1.0", "charge_fen": 50000000},
+                  {"max_multiple": "2.0", "charge_fen": 100000000}, {"max_multiple": null, "charge_fen": 150000000}]});
+    if let Some(section) = inflow_section {
+        component["inflow_section"] = json!(section);
+    }
+    json!([component])
+}
+
+fn july(values: &[(&str, &str)]) -> Vec<basin_domain::statistics::ReadingForStatistics> {
+    monthly(1, &["2025-07"], values)
+}
+
+#[test]
+fn example_seven_charges_ten_and_one_hundred_ten_thousand_yuan_by_the_hebei_2009_bands() {
+    let evaluation = run(Case {
+        period: "2025-07",
+        min_valid_months: None,
+        components: hebei_2009_bands(None),
+        readings: vec![("third", july(&[("nh3n", "1.35"), ("tp", "0.47")]))],
+    })
+    .unwrap();
+    assert_eq!(amount_fen(&evaluation), -110_000_000);
+    assert_eq!(evaluation.net_fen.as_i64(), -110_000_000);
+    let parameters = &explanation(&evaluation)["months"][0]["parameters"];
+    assert_eq!(parameters[0]["parameter"], "nh3n");
+    assert_eq!(parameters[0]["limit"], "1.0");
+    assert_eq!(parameters[0]["multiple"], "0.350");
+    assert_eq!(parameters[0]["band"], 0);
+    assert_eq!(parameters[0]["charge_fen"], 10_000_000);
+    assert_eq!(parameters[1]["parameter"], "tp");
+    assert_eq!(parameters[1]["limit"], "0.2");
+    assert_eq!(parameters[1]["multiple"], "1.350");
+    assert_eq!(parameters[1]["band"], 2);
+    assert_eq!(parameters[1]["charge_fen"], 100_000_000);
+    assert_eq!(explanation(&evaluation)["charges_fen"], 110_000_000);
+}
+
+#[test]
+fn example_seven_waives_the_ammonia_charge_when_the_inflow_is_further_over_the_limit() {
+    let evaluation = run(Case {
+        period: "2025-07",
+        min_valid_months: None,
+        components: hebei_2009_bands(Some("third_inflow")),
+        readings: vec![
+            ("third", july(&[("nh3n", "1.35"), ("tp", "0.47")])),
+            ("third_inflow", july(&[("nh3n", "1.60"), ("tp", "0.30")])),
+        ],
+    })
+    .unwrap();
+    assert_eq!(amount_fen(&evaluation), -100_000_000);
+    let parameters = &explanation(&evaluation)["months"][0]["parameters"];
+    assert_eq!(parameters[0]["inflow_multiple"], "0.600");
+    assert_eq!(parameters[0]["exempt"], true);
+    assert_eq!(parameters[0]["charge_fen"], 0);
+    assert_eq!(parameters[1]["inflow_multiple"], "0.500");
+    assert_eq!(parameters[1]["exempt"], false);
+    assert_eq!(parameters[1]["charge_fen"], 100_000_000);
+}
+
+fn hebei_2016_steps(cap_fen: Option<i64>) -> serde_json::Value {
+    let mut component = json!({"kind": "exceedance", "section": "third", "parameters": ["cod"],
+                               "step_multiple": "0.2", "step_charge_fen": 30000000});
+    if let Some(cap) = cap_fen {
+        component["cap_fen"] = json!(cap);
+    }
+    json!([component])
+}
+
+#[test]
+fn example_eight_charges_two_steps_of_thirty_ten_thousand_yuan_for_cod_0_375_over() {
+    let evaluation = run(Case {
+        period: "2025-07",
+        min_valid_months: None,
+        components: hebei_2016_steps(None),
+        readings: vec![("third", july(&[("cod", "27.5")]))],
+    })
+    .unwrap();
+    assert_eq!(amount_fen(&evaluation), -60_000_000);
+    let cod = &explanation(&evaluation)["months"][0]["parameters"][0];
+    assert_eq!(cod["limit"], "20");
+    assert_eq!(cod["multiple"], "0.375");
+    assert_eq!(cod["steps"], 2);
+    assert_eq!(cod["capped"], false);
+}
+
+#[test]
+fn example_eight_with_a_cap_of_fifty_ten_thousand_yuan_charges_the_cap() {
+    let evaluation = run(Case {
+        period: "2025-07",
+        min_valid_months: None,
+        components: hebei_2016_steps(Some(50_000_000)),
+        readings: vec![("third", july(&[("cod", "27.5")]))],
+    })
+    .unwrap();
+    assert_eq!(amount_fen(&evaluation), -50_000_000);
+    let cod = &explanation(&evaluation)["months"][0]["parameters"][0];
+    assert_eq!(cod["charge_before_cap_fen"], 60_000_000);
+    assert_eq!(cod["capped"], true);
+    assert_eq!(cod["charge_fen"], 50_000_000);
+}

@@ -27,6 +27,7 @@ pub enum ComponentKind {
     Attainment,
     Volume,
     Threshold,
+    Exceedance,
     Reduction,
 }
 
@@ -51,7 +52,8 @@ impl PartialSchema for ComponentTerms {
             .description(Some(
                 "`kind` and `section`, then the members of that kind (compensation.md §5): rule \
                  numbers (k0, weights, baselines, limits, thresholds, rates) are decimal strings, \
-                 money is integer fen, a `tiers` list ends with a `max_p: null` tier.",
+                 money is integer fen, a `tiers` list ends with a `max_p: null` tier and a `bands` list \
+                 with a `max_multiple: null` band.",
             ))
             .into()
     }

@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+mod exceedance;
 mod field;
 mod rule_decimal;
 mod rules;
@@ -13,8 +14,8 @@ pub use field::FieldError;
 pub use rule_decimal::RuleDecimal;
 pub use rules::TIERS_MAX;
 pub use terms::{
-    AgreementTerms, AttainmentTerms, ClassStepsTerms, Component, ComponentKind, IndexTerms,
-    ReductionTerms, ThresholdTerms, Tier, VolumeTerms,
+    AgreementTerms, AttainmentTerms, Band, ClassStepsTerms, Component, ComponentKind,
+    ExceedanceTerms, IndexTerms, ReductionTerms, ThresholdTerms, Tier, VolumeTerms,
 };
 pub use valid::ValidTerms;
 pub use validate::{validate, COMPONENTS_MAX};

@@ -34,6 +34,7 @@ pub enum Component {
     Attainment(AttainmentTerms),
     Volume(VolumeTerms),
     Threshold(ThresholdTerms),
+    Exceedance(ExceedanceTerms),
     Reduction(ReductionTerms),
 }
 
@@ -46,6 +47,7 @@ pub enum ComponentKind {
     Attainment,
     Volume,
     Threshold,
+    Exceedance,
     Reduction,
 }
 
@@ -57,6 +59,7 @@ impl ComponentKind {
             Self::Attainment => "attainment",
             Self::Volume => "volume",
             Self::Threshold => "threshold",
+            Self::Exceedance => "exceedance",
             Self::Reduction => "reduction",
         }
     }
@@ -76,6 +79,7 @@ impl Component {
             Self::Attainment(_) => ComponentKind::Attainment,
             Self::Volume(_) => ComponentKind::Volume,
             Self::Threshold(_) => ComponentKind::Threshold,
+            Self::Exceedance(_) => ComponentKind::Exceedance,
             Self::Reduction(_) => ComponentKind::Reduction,
         }
     }
@@ -88,6 +92,7 @@ impl Component {
             Self::Attainment(terms) => &terms.section,
             Self::Volume(terms) => &terms.section,
             Self::Threshold(terms) => &terms.section,
+            Self::Exceedance(terms) => &terms.section,
             Self::Reduction(terms) => &terms.section,
         }
     }
@@ -164,6 +169,37 @@ pub struct ThresholdTerms {
     pub monthly_limit: Option<RuleDecimal>,
     pub amount_if_met_fen: Fen,
     pub amount_if_failed_fen: Fen,
+}
+
+/// Hebei style: a charge per month and parameter by exceedance multiple `m = (S − L) / L`, in bands or
+/// in steps, capped, and waived when the inflow is at least as far over the limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExceedanceTerms {
+    pub section: Code,
+    pub parameters: Vec<String>,
+    /// Limits by parameter; a listed parameter without one uses the section's target-class limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<BTreeMap<String, RuleDecimal>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bands: Option<Vec<Band>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_multiple: Option<RuleDecimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_charge_fen: Option<Fen>,
+    /// The most one parameter is charged in one month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap_fen: Option<Fen>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inflow_section: Option<Code>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    /// `null` means no bound; only the last band has it.
+    pub max_multiple: Option<RuleDecimal>,
+    pub charge_fen: Fen,
 }
 
 /// Reward per percentage point of reduction against a baseline, capped.

@@ -46,7 +46,12 @@ fn every_kind_of_the_specification_deserialises_and_validates() {
         {"kind": "threshold", "section": "bahaoqiao", "parameter": "tn", "limit": "4.10", "monthly_limit": "6",
          "amount_if_met_fen": 100, "amount_if_failed_fen": -100},
         {"kind": "reduction", "section": "bahaoqiao", "parameter": "tn", "baseline": "4.50",
-         "rate_fen_per_percent": "1000000"}
+         "rate_fen_per_percent": "1000000"},
+        {"kind": "exceedance", "section": "bahaoqiao", "parameters": ["nh3n", "tp"], "limits": {"tp": "0.2"},
+         "bands": [{"max_multiple": "0.5", "charge_fen": 10000000}, {"max_multiple": null, "charge_fen": 150000000}],
+         "cap_fen": 100000000, "inflow_section": "baihebao"},
+        {"kind": "exceedance", "section": "gubeikou", "parameters": ["cod"], "step_multiple": "0.2",
+         "step_charge_fen": 30000000}
     ]);
     let written = terms("year", components.clone());
     let valid = validate(&written, known_sections).unwrap();

@@ -46,6 +46,7 @@ impl ValidTerms {
                     Rule::ClassSteps(rule) => {
                         rule.inflow.as_ref().map(|inflow| inflow.section.clone())
                     }
+                    Rule::Exceedance(rule) => rule.inflow_section.clone(),
                     _ => None,
                 };
                 std::iter::once(rule.section().clone()).chain(inflow)
@@ -70,6 +71,7 @@ pub(crate) enum Rule {
     Attainment(AttainmentRule),
     Volume(VolumeRule),
     Threshold(ThresholdRule),
+    Exceedance(ExceedanceRule),
     Reduction(ReductionRule),
 }
 
@@ -81,6 +83,7 @@ impl Rule {
             Self::Attainment(_) => ComponentKind::Attainment,
             Self::Volume(_) => ComponentKind::Volume,
             Self::Threshold(_) => ComponentKind::Threshold,
+            Self::Exceedance(_) => ComponentKind::Exceedance,
             Self::Reduction(_) => ComponentKind::Reduction,
         }
     }
@@ -92,6 +95,7 @@ impl Rule {
             Self::Attainment(rule) => &rule.section,
             Self::Volume(rule) => &rule.section,
             Self::Threshold(rule) => &rule.section,
+            Self::Exceedance(rule) => &rule.section,
             Self::Reduction(rule) => &rule.section,
         }
     }
@@ -164,6 +168,35 @@ pub(crate) struct ThresholdRule {
     pub monthly_limit: Option<Decimal>,
     pub amount_if_met_fen: Fen,
     pub amount_if_failed_fen: Fen,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ExceedanceRule {
+    pub section: Code,
+    /// `max` parameters, in the order written, without repeats.
+    pub parameters: Vec<ParameterCode>,
+    /// Limits written in the agreement, each positive; the others come from the section's target class.
+    pub limits: BTreeMap<ParameterCode, Decimal>,
+    pub charge: ExceedanceCharge,
+    pub cap_fen: Option<Fen>,
+    pub inflow_section: Option<Code>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ExceedanceCharge {
+    /// Ascending by `max_multiple`, each positive; the last has no bound.
+    Bands(Vec<ExceedanceBand>),
+    /// `ceil(m / step_multiple) × step_charge_fen`; the step is positive.
+    Steps {
+        step_multiple: Decimal,
+        step_charge_fen: Fen,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ExceedanceBand {
+    pub max_multiple: Option<Decimal>,
+    pub charge_fen: Fen,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! offending field in the request body (API.md: `errors: [{pointer, message}]`).
 
 use super::field::{Errors, Field, FieldError};
-use super::rules;
 use super::valid::ValidTerms;
+use super::{exceedance, rules};
 use super::{AgreementTerms, Component};
 use crate::code::Code;
 use crate::quality::SectionFacts;
@@ -51,6 +51,9 @@ pub fn validate(
             Component::Attainment(terms) => rules::attainment(terms, &mut field),
             Component::Volume(terms) => rules::volume(terms, &mut field),
             Component::Threshold(terms) => rules::threshold(terms, &mut field),
+            Component::Exceedance(terms) => {
+                exceedance::exceedance(terms, &mut field, &section_facts)
+            }
             Component::Reduction(terms) => rules::reduction(terms, &mut field),
         };
         checked.extend(rule);

@@ -9,7 +9,7 @@ use crate::code::Code;
 use crate::decimal_text::round_half_even;
 use crate::money::Fen;
 use crate::parameter::ParameterCode;
-use crate::quality::SectionFacts;
+use crate::quality::{SectionFacts, WaterClass};
 use crate::statistics::SectionStatistics;
 
 /// Why one component could not be evaluated. The completeness check runs first, so a missing statistic
@@ -33,6 +33,13 @@ pub(crate) enum RuleFailure {
     Unclassified(ParameterCode),
     #[error("no tier matches the index")]
     NoTier,
+    #[error("no band matches the exceedance multiple")]
+    NoBand,
+    #[error("{parameter} has no upper limit for target class {target_class}")]
+    NoLimit {
+        parameter: ParameterCode,
+        target_class: WaterClass,
+    },
 }
 
 /// A component's amount and explanation.

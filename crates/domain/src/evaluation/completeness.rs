@@ -49,6 +49,11 @@ pub(super) fn check(
             },
             Rule::Volume(rule) => need(&rule.section, Some(ParameterCode::Flow), every_month),
             Rule::Threshold(rule) => need(&rule.section, Some(rule.parameter), minimum),
+            Rule::Exceedance(rule) => {
+                for parameter in &rule.parameters {
+                    need(&rule.section, Some(*parameter), minimum);
+                }
+            }
             Rule::Reduction(rule) => need(&rule.section, Some(rule.parameter), minimum),
         }
     }

@@ -9,6 +9,7 @@ mod amounts;
 mod attainment;
 mod class_steps;
 mod completeness;
+mod exceedance;
 mod index;
 mod reduction;
 mod settle;
@@ -159,6 +160,7 @@ pub fn evaluate(input: EvaluationInput) -> Result<Evaluation, EvaluationError> {
             Rule::Attainment(rule) => attainment::evaluate(rule, &context),
             Rule::Volume(rule) => volume::evaluate(rule, &context),
             Rule::Threshold(rule) => threshold::evaluate(rule, &context),
+            Rule::Exceedance(rule) => exceedance::evaluate(rule, &context),
             Rule::Reduction(rule) => reduction::evaluate(rule, &context),
         }
         .map_err(|failure: RuleFailure| EvaluationError::Arithmetic {

@@ -80,11 +80,14 @@ pub fn river_section(target_class: WaterClass) -> SectionFacts {
     }
 }
 
-/// The sections the tests use: `main` (river, target II), `inflow` (river, target III), `lake` (lake, II).
+/// The sections the tests use: `main` (river, target II), `inflow` (river, target III), `lake` (lake, II),
+/// and `third` with its inflow `third_inflow` (rivers, target III).
 pub fn sections() -> BTreeMap<Code, SectionFacts> {
     BTreeMap::from([
         (code("main"), river_section(WaterClass::II)),
         (code("inflow"), river_section(WaterClass::III)),
+        (code("third"), river_section(WaterClass::III)),
+        (code("third_inflow"), river_section(WaterClass::III)),
         (
             code("lake"),
             SectionFacts {
