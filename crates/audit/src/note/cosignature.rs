@@ -171,6 +171,19 @@ mod tests {
     }
 
     #[test]
+    fn a_published_cosigner_vkey_parses_and_its_key_id_matches() {
+        // A native cosignature/v1 vkey from transparency-dev/formats' note tests: its key id
+        // was computed by that implementation, so this pins the 0x04 key id to it.
+        let text = "remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2";
+        let (name, public_key) = parse_cosigner_vkey(text).unwrap();
+        assert_eq!(name, "remora.n621.de");
+        assert_eq!(hex::encode(cosigner_key_id(&name, &public_key)), "da77ade7");
+        assert_eq!(cosigner_vkey(&name, &public_key).unwrap(), text);
+        let wrong_id = text.replace("da77ade7", "da77ade8");
+        assert!(parse_cosigner_vkey(&wrong_id).is_err());
+    }
+
+    #[test]
     fn a_zero_timestamp_is_refused() {
         assert_eq!(
             cosignature_line(CHECKPOINT, "w", &witness_key(), 0),
