@@ -66,7 +66,22 @@ async fn add_checkpoint(
     let stored = web::block(move || store.advance(&origin, |stored| checked.advance(stored))).await;
     match stored {
         Ok(Ok(_)) => {}
-        Ok(Err(CosignError::Refused(error))) => return refusal(&error),
+        Ok(Err(CosignError::Refused(error))) => {
+            if matches!(error, WitnessError::Inconsistent(_)) {
+                // A validly signed checkpoint that does not extend the cosigned tree may be
+                // evidence of a split view (tlog-witness allows logging it): the operator
+                // should see it, with the note that proves it.
+                tracing::warn!(
+                    origin = %submission.checkpoint.origin,
+                    old_size = submission.old_size,
+                    size = submission.checkpoint.size,
+                    reason = %error,
+                    note = %request_note(&body),
+                    "witness: refused a signed checkpoint inconsistent with the cosigned tree"
+                );
+            }
+            return refusal(&error);
+        }
         Ok(Err(CosignError::Store(error))) => return internal_error(&error),
         Err(error) => return internal_error(&error),
     }
@@ -82,6 +97,13 @@ async fn add_checkpoint(
             .body(line),
         Err(error) => internal_error(&error),
     }
+}
+
+/// The checkpoint note of a body that parsed once already, for the operator's log.
+fn request_note(body: &[u8]) -> String {
+    AddCheckpointRequest::parse(body)
+        .map(|request| request.note)
+        .unwrap_or_default()
 }
 
 /// Reads the body, refusing one whose declared or actual length is over the limit before
