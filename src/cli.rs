@@ -1,7 +1,9 @@
-//! The command line: `serve`, `migrate`, `token create`, `keygen`, `sign`, `openapi`.
+//! The command line: `serve`, `migrate`, `token create`, `keygen`, `sign`, `openapi`, and the
+//! witness server (`witness keygen`, `witness serve`).
 
 pub mod audit;
 mod keys;
+pub mod witness;
 
 use std::path::PathBuf;
 
@@ -124,6 +126,41 @@ pub enum Command {
     Import {
         #[command(subcommand)]
         command: ImportCommand,
+    },
+    /// Run a C2SP tlog-witness for other parties' ledgers (its own key, logs file and database).
+    Witness {
+        #[command(subcommand)]
+        command: WitnessCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WitnessCommand {
+    /// Create the witness key file (mode 0600) and print the witness vkey
+    /// <name>+<key id>+<base64(0x04 ‖ public key)> that logs and verifiers pin.
+    /// Refuses to overwrite an existing file.
+    Keygen {
+        /// The witness's name, a schema-less URL such as witness.hebei.example/w1.
+        #[arg(long)]
+        name: String,
+        /// The key file to create.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Serve POST /add-checkpoint (c2sp.org/tlog-witness) for the logs in --logs.
+    Serve {
+        /// A key file written by `witness keygen`.
+        #[arg(long, env = "WITNESS_KEY_FILE")]
+        key: PathBuf,
+        /// One `log <vkey>` line per witnessed log (the origin is the vkey's name).
+        #[arg(long, env = "WITNESS_LOGS_FILE")]
+        logs: PathBuf,
+        /// The witness's own database: sqlite://PATH or a PostgreSQL URL.
+        #[arg(long, env = "WITNESS_DATABASE_URL")]
+        database: String,
+        /// Address and port to listen on.
+        #[arg(long, env = "WITNESS_BIND", default_value = "127.0.0.1:8090")]
+        bind: String,
     },
 }
 

@@ -1,7 +1,8 @@
 use std::process::ExitCode;
 
 use basin_ledger::api::rate_limit::RateLimit;
-use basin_ledger::cli::{self, Cli, Command, ImportCommand, TokenCommand};
+use basin_ledger::cli::witness::WitnessServeOptions;
+use basin_ledger::cli::{self, Cli, Command, ImportCommand, TokenCommand, WitnessCommand};
 use basin_ledger::import::cnemc::ImportOptions;
 use basin_ledger::server::{self, ServeOptions};
 use basin_ledger::store::DatabaseUrl;
@@ -131,6 +132,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }
+        Command::Witness {
+            command: WitnessCommand::Keygen { name, out },
+        } => {
+            println!("{}", cli::witness::keygen(&name, &out)?);
+            Ok(())
+        }
+        Command::Witness {
+            command:
+                WitnessCommand::Serve {
+                    key,
+                    logs,
+                    database,
+                    bind,
+                },
+        } => actix_web::rt::System::new().block_on(cli::witness::serve(WitnessServeOptions {
+            key,
+            logs,
+            database,
+            bind,
+        })),
         Command::Openapi => {
             println!("{}", api::openapi_document().to_pretty_json()?);
             Ok(())

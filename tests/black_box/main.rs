@@ -38,3 +38,4 @@ mod settlements;
 mod slow_clients;
 mod verify_bundle;
 mod verify_cli;
+mod witness;

@@ -1,6 +1,7 @@
 //! Pure audit-log core of basin-ledger: RFC 8785 canonical JSON, log entries and their
 //! hash chain, the RFC 6962 Merkle tree with RFC 9162 proofs, C2SP signed notes and
-//! checkpoints, and the messages settlements and readings are signed over.
+//! checkpoints, cosignatures, the decisions of a tlog witness, and the messages settlements
+//! and readings are signed over.
 //!
 //! No database, no HTTP, no clock and no randomness: storage reaches the tree only
 //! through [`tree::NodeReader`], and keys and times come in as arguments. The server and
@@ -13,6 +14,7 @@ pub mod messages;
 pub mod note;
 pub mod proof;
 pub mod tree;
+pub mod witness;
 
 pub use canonical::{canonical_json, CanonicalError};
 pub use entry::{check_chain, parse_leaf, ChainError, ChainWalker, EntryError, LogEntry};

@@ -1,11 +1,18 @@
-//! C2SP signed notes, tlog checkpoints and tlog-proof receipts, with Ed25519 keys.
+//! C2SP signed notes, tlog checkpoints, tlog-proof receipts and tlog cosignatures, with
+//! Ed25519 keys.
 
 mod checkpoint;
+mod cosignature;
 mod key;
 mod receipt;
 mod signed;
 
+pub(crate) use checkpoint::parse_decimal;
 pub use checkpoint::{sign_checkpoint, verify_checkpoint, Checkpoint};
+pub use cosignature::{
+    cosignature_line, cosignature_message, cosigner_key_id, cosigner_vkey, parse_cosigner_vkey,
+    verify_cosignature, COSIGNATURE_TIMESTAMP_MAX, COSIGNATURE_V1_ALGORITHM,
+};
 pub use key::{
     format_private_key, is_valid_key_name, key_id, key_id_hex, parse_private_key, parse_vkey, vkey,
     KeyId, ED25519_ALGORITHM,
@@ -38,6 +45,8 @@ pub enum NoteError {
     InvalidSignature(String),
     #[error("no signature by {0} on the note")]
     NoKnownSignature(String),
+    #[error("cosignature timestamp {0} is zero or above 2^63 - 1")]
+    BadTimestamp(u64),
     #[error("malformed checkpoint: {0}")]
     BadCheckpoint(&'static str),
     #[error("checkpoint origin is {found}, expected {expected}")]

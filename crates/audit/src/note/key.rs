@@ -22,10 +22,16 @@ pub fn is_valid_key_name(name: &str) -> bool {
 
 /// `SHA-256(name || 0x0A || 0x01 || public key)[:4]` (signed-note, "Ed25519 signatures").
 pub fn key_id(name: &str, public_key: &VerifyingKey) -> KeyId {
+    typed_key_id(ED25519_ALGORITHM, name, public_key)
+}
+
+/// `SHA-256(name || 0x0A || algorithm || public key)[:4]`, for any signature type whose key
+/// material is an Ed25519 public key (0x01 notes, 0x04 cosignatures).
+pub(super) fn typed_key_id(algorithm: u8, name: &str, public_key: &VerifyingKey) -> KeyId {
     let mut input = Vec::with_capacity(name.len() + 2 + 32);
     input.extend_from_slice(name.as_bytes());
     input.push(b'\n');
-    input.push(ED25519_ALGORITHM);
+    input.push(algorithm);
     input.extend_from_slice(public_key.as_bytes());
     let digest = sha256(&input);
     [digest[0], digest[1], digest[2], digest[3]]
@@ -48,7 +54,7 @@ pub fn vkey(name: &str, public_key: &VerifyingKey) -> Result<String, NoteError> 
 
 /// Parses a verifier key text, checking its key id against its name and key.
 pub fn parse_vkey(text: &str) -> Result<(String, VerifyingKey), NoteError> {
-    let (name, key_id_text, key_bytes) = split_key_text(text)?;
+    let (name, key_id_text, key_bytes) = split_key_text(text, ED25519_ALGORITHM)?;
     let public_key =
         VerifyingKey::from_bytes(&key_bytes).map_err(|_| NoteError::MalformedKey("public key"))?;
     if public_key.is_weak() {
@@ -77,7 +83,7 @@ pub fn parse_private_key(text: &str) -> Result<(String, SigningKey), NoteError> 
     let rest = text
         .strip_prefix("PRIVATE+KEY+")
         .ok_or(NoteError::MalformedKey("private key prefix"))?;
-    let (name, key_id_text, seed) = split_key_text(rest)?;
+    let (name, key_id_text, seed) = split_key_text(rest, ED25519_ALGORITHM)?;
     let signing_key = SigningKey::from_bytes(&seed);
     if key_id_text != key_id_hex(name, &signing_key.verifying_key()) {
         return Err(NoteError::MalformedKey("key id does not match"));
@@ -85,9 +91,12 @@ pub fn parse_private_key(text: &str) -> Result<(String, SigningKey), NoteError> 
     Ok((name.to_owned(), signing_key))
 }
 
-/// Splits `<name>+<8 hex>+<base64(0x01 || 32 bytes)>`. The base64 may itself contain
+/// Splits `<name>+<8 hex>+<base64(algorithm || 32 bytes)>`. The base64 may itself contain
 /// `+`, so only the first two are separators (names cannot contain one).
-fn split_key_text(text: &str) -> Result<(&str, &str, [u8; 32]), NoteError> {
+pub(super) fn split_key_text(
+    text: &str,
+    algorithm: u8,
+) -> Result<(&str, &str, [u8; 32]), NoteError> {
     let mut parts = text.splitn(3, '+');
     let (Some(name), Some(key_id_text), Some(key_base64)) =
         (parts.next(), parts.next(), parts.next())
@@ -103,8 +112,9 @@ fn split_key_text(text: &str) -> Result<(&str, &str, [u8; 32]), NoteError> {
     let decoded = STANDARD
         .decode(key_base64)
         .map_err(|_| NoteError::MalformedKey("key is not base64"))?;
-    let Some((&ED25519_ALGORITHM, key)) = decoded.split_first() else {
-        return Err(NoteError::MalformedKey("not an Ed25519 key"));
+    let key = match decoded.split_first() {
+        Some((&found, key)) if found == algorithm => key,
+        _ => return Err(NoteError::MalformedKey("not a key of the expected type")),
     };
     let key: [u8; 32] = key
         .try_into()
@@ -113,13 +123,18 @@ fn split_key_text(text: &str) -> Result<(&str, &str, [u8; 32]), NoteError> {
 }
 
 fn algorithm_prefixed(key: &[u8; 32]) -> Vec<u8> {
+    prefixed(ED25519_ALGORITHM, key)
+}
+
+/// `algorithm || key`, the key material of a vkey.
+pub(super) fn prefixed(algorithm: u8, key: &[u8; 32]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(33);
-    bytes.push(ED25519_ALGORITHM);
+    bytes.push(algorithm);
     bytes.extend_from_slice(key);
     bytes
 }
 
-fn check_name(name: &str) -> Result<(), NoteError> {
+pub(super) fn check_name(name: &str) -> Result<(), NoteError> {
     if is_valid_key_name(name) {
         Ok(())
     } else {
