@@ -126,6 +126,16 @@ impl InputSource for StoreInputs<'_> {
             .collect();
         let mut counted = Vec::new();
         for reading in &candidates {
+            // Every stored reading came in a stored batch; one without is not the ledger's.
+            if logged_at(reading).is_none() {
+                return Err(StoreError::Integrity {
+                    what: format!("reading {}", reading.id),
+                    reason: format!(
+                        "its batch {}/{} is not stored",
+                        reading.station, reading.batch_id
+                    ),
+                });
+            }
             let recorded = self.logged_before(logged_at(reading));
             let superseded = reading.superseded_by.is_some_and(|successor| {
                 by_id
