@@ -207,3 +207,36 @@ async fn one_altered_reading_is_named_by_the_issuing_path_verify_and_the_verific
         "{failure}"
     );
 }
+
+/// The readings digest is written straight into the hash; over the demo's real readings it
+/// equals RFC 8785 over the JSON values the contract describes.
+#[test]
+fn the_readings_digest_of_the_demo_equals_jcs_over_its_readings() {
+    use basin_audit::canonical::canonical_json;
+    use basin_ledger_core::settlement::document::{readings_digest, sha256_hex, UsedReading};
+    let database = TestDatabase::new();
+    let pool = database.pool();
+    let mut connection = pool.get().unwrap();
+    let key = LedgerKey::generate(LOG_ORIGIN_DEFAULT).unwrap();
+    demo::setup(&mut connection, &key, chrono::Utc::now()).unwrap();
+    let readings: Vec<UsedReading> = store::export::readings(&mut connection)
+        .unwrap()
+        .into_iter()
+        .map(|row| UsedReading {
+            id: row.id,
+            section: row.section,
+            sampled_at: row.sampled_at,
+            values: serde_json::from_str(&row.values_json).unwrap(),
+        })
+        .collect();
+    assert!(readings.len() > 500, "{} demo readings", readings.len());
+    let mut sorted: Vec<&UsedReading> = readings.iter().collect();
+    sorted
+        .sort_by(|a, b| (&a.section, &a.sampled_at, a.id).cmp(&(&b.section, &b.sampled_at, b.id)));
+    let values: Vec<serde_json::Value> = sorted
+        .iter()
+        .map(|r| json!({"id": r.id, "section": r.section, "sampled_at": r.sampled_at, "values": r.values}))
+        .collect();
+    let reference = sha256_hex(&canonical_json(&serde_json::Value::Array(values)).unwrap());
+    assert_eq!(readings_digest(&readings).unwrap(), reference);
+}

@@ -107,8 +107,19 @@ fn write_integer(number: &Number, output: &mut Vec<u8>) -> Result<(), CanonicalE
 /// RFC 8785 §3.2.2.2: quote, backslash and the control characters U+0000..U+001F are
 /// escaped; `\b \t \n \f \r` use their short forms and the rest `\u00xx` in lowercase
 /// hex. Every other character, including `/`, DEL and non-ASCII, is written as UTF-8.
-fn write_string(text: &str, output: &mut Vec<u8>) {
+/// Public for writers that stream a known shape (the readings digest) without building a
+/// `Value`; they must produce exactly what [`canonical_json`] would.
+pub fn write_string(text: &str, output: &mut Vec<u8>) {
     output.push(b'"');
+    // Most text (codes, instants, decimals) needs no escape: copy it whole.
+    if !text
+        .bytes()
+        .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+    {
+        output.extend_from_slice(text.as_bytes());
+        output.push(b'"');
+        return;
+    }
     for character in text.chars() {
         match character {
             '"' => output.extend_from_slice(b"\\\""),

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use basin_audit::canonical::{canonical_json, CanonicalError};
+use basin_audit::canonical::{canonical_json, write_string, CanonicalError, SAFE_INTEGER_MAX};
 use basin_domain::agreement::ValidTerms;
 use basin_domain::evaluation::{evaluate, settle_direction, EvaluationError, EvaluationInput};
 use basin_domain::quality::SectionFacts;
@@ -78,7 +78,9 @@ fn to_json<T: Serialize>(value: &T) -> Result<Value, AssemblyError> {
 }
 
 /// Lowercase hex SHA-256 of the JCS text of the readings used, sorted by section code, then
-/// sampled_at, then id (API.md `readings_digest`).
+/// sampled_at, then id (API.md `readings_digest`). Written straight into the hash for exactly
+/// this shape, without building JSON values: the bytes are those of `canonical_json` over
+/// `[{id, sampled_at, section, values}]` (members in JCS order), which a test holds it to.
 pub fn readings_digest(readings: &[UsedReading]) -> Result<String, CanonicalError> {
     let mut sorted: Vec<&UsedReading> = readings.iter().collect();
     sorted.sort_by(|left, right| {
@@ -88,17 +90,50 @@ pub fn readings_digest(readings: &[UsedReading]) -> Result<String, CanonicalErro
             right.id,
         ))
     });
-    let array = Value::Array(sorted.iter().map(|reading| reading_json(reading)).collect());
-    Ok(sha256_hex(&canonical_json(&array)?))
+    let mut hasher = Sha256::new();
+    let mut buffer = Vec::with_capacity(DIGEST_BUFFER_BYTES);
+    buffer.push(b'[');
+    for (position, reading) in sorted.iter().enumerate() {
+        if position > 0 {
+            buffer.push(b',');
+        }
+        write_reading(reading, &mut buffer)?;
+        if buffer.len() >= DIGEST_BUFFER_BYTES {
+            hasher.update(&buffer);
+            buffer.clear();
+        }
+    }
+    buffer.push(b']');
+    hasher.update(&buffer);
+    Ok(hex::encode(hasher.finalize()))
 }
 
-fn reading_json(reading: &UsedReading) -> Value {
-    json!({
-        "id": reading.id,
-        "section": reading.section,
-        "sampled_at": reading.sampled_at,
-        "values": reading.values,
-    })
+/// Bytes gathered before they are hashed: large enough that the hash runs on long slices.
+const DIGEST_BUFFER_BYTES: usize = 64 * 1024;
+
+/// One reading as JCS: members sorted by name (`id` < `sampled_at` < `section` < `values`), the
+/// values' parameter codes sorted (a `BTreeMap` of ASCII codes is in JCS order).
+fn write_reading(reading: &UsedReading, output: &mut Vec<u8>) -> Result<(), CanonicalError> {
+    if reading.id.unsigned_abs() > SAFE_INTEGER_MAX {
+        return Err(CanonicalError::IntegerOutOfRange(reading.id.to_string()));
+    }
+    output.extend_from_slice(b"{\"id\":");
+    output.extend_from_slice(reading.id.to_string().as_bytes());
+    output.extend_from_slice(b",\"sampled_at\":");
+    write_string(&reading.sampled_at, output);
+    output.extend_from_slice(b",\"section\":");
+    write_string(&reading.section, output);
+    output.extend_from_slice(b",\"values\":{");
+    for (position, (code, literal)) in reading.values.iter().enumerate() {
+        if position > 0 {
+            output.push(b',');
+        }
+        write_string(code, output);
+        output.push(b':');
+        write_string(literal, output);
+    }
+    output.extend_from_slice(b"}}");
+    Ok(())
 }
 
 /// Lowercase hex SHA-256 of a document's JCS bytes (`document_sha256`).
