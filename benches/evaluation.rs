@@ -15,6 +15,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use basin_audit::canonical::canonical_json;
 use basin_domain::agreement::{validate, AgreementTerms};
 use basin_domain::evaluation::{evaluate, EvaluationInput};
 use basin_domain::statistics::ReadingForStatistics;
@@ -27,7 +28,7 @@ use basin_ledger::store::readings::{
 use basin_ledger::store::settlements::{preview, IssueRequest};
 use basin_ledger::store::{self, agreements, registry, AnyConnection};
 use basin_ledger_core::settlement::document::{
-    assemble, readings_digest, DocumentInputs, UsedReading,
+    assemble, readings_digest, sha256_hex, DocumentInputs, UsedReading,
 };
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -93,7 +94,15 @@ fn main() {
         })
         .expect("evaluates")
     });
-    let (digest_time, _) = fastest(|| readings_digest(&used).expect("digest"));
+    let (digest_time, digest) = fastest(|| readings_digest(&used).expect("digest"));
+    let (value_digest_time, value_digest) = fastest(|| digest_through_json_values(&used));
+    assert_eq!(
+        digest, value_digest,
+        "the streaming digest must equal JCS over JSON values"
+    );
+    let digest_bytes = canonical_json(&readings_as_values(&used))
+        .expect("JCS")
+        .len();
     // The readings are moved into the assembly: clone them before the clock starts.
     let mut copies: Vec<Vec<UsedReading>> = (0..REPEATS).map(|_| used.clone()).collect();
     let (assemble_time, document) = fastest(|| {
@@ -135,8 +144,19 @@ fn main() {
         millis(evaluate_time)
     );
     println!(
-        "  readings digest (RFC 8785 + SHA-256)  {:>8.1} ms",
-        millis(digest_time)
+        "  readings digest (RFC 8785 + SHA-256)  {:>8.1} ms  ({} KiB of JCS)",
+        millis(digest_time),
+        digest_bytes / 1024
+    );
+    println!(
+        "    the same through JSON values         {:>8.1} ms",
+        millis(value_digest_time)
+    );
+    let raw = vec![0_u8; digest_bytes];
+    let (sha_time, _) = fastest(|| sha256_hex(&raw));
+    println!(
+        "    SHA-256 alone over as many bytes     {:>8.1} ms",
+        millis(sha_time)
     );
     println!(
         "  assemble document (+ digests, {} KiB) {:>8.1} ms",
@@ -147,6 +167,24 @@ fn main() {
         "  dry-run issue end to end              {:>8.1} ms",
         millis(dry_run_time)
     );
+}
+
+/// The readings as the JSON values the contract describes (the way the digest was computed
+/// before it was streamed), sorted as the digest sorts them.
+fn readings_as_values(readings: &[UsedReading]) -> serde_json::Value {
+    let mut sorted: Vec<&UsedReading> = readings.iter().collect();
+    sorted
+        .sort_by(|a, b| (&a.section, &a.sampled_at, a.id).cmp(&(&b.section, &b.sampled_at, b.id)));
+    serde_json::Value::Array(
+        sorted
+            .iter()
+            .map(|r| json!({"id": r.id, "section": r.section, "sampled_at": r.sampled_at, "values": r.values}))
+            .collect(),
+    )
+}
+
+fn digest_through_json_values(readings: &[UsedReading]) -> String {
+    sha256_hex(&canonical_json(&readings_as_values(readings)).expect("JCS"))
 }
 
 fn millis(duration: Duration) -> f64 {
