@@ -35,5 +35,6 @@ mod settlement_lifecycle;
 mod settlement_verification;
 mod settlements;
 mod slow_clients;
+mod tiles;
 mod verify_bundle;
 mod verify_cli;
