@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use basin_audit::hash::{leaf_hash, Hash};
-use basin_audit::tile::{encode_bundle, perfect_root, tile_bytes, Tile, TileIndex};
+use basin_audit::tile::{encode_bundle, perfect_root, tile_bytes, Tile, TileIndex, TILE_HEIGHT};
 use basin_audit::tree::NodeId;
 use diesel::prelude::*;
 
@@ -30,8 +30,9 @@ pub fn hash_tile(
                 what: "log tile",
                 key: tile.to_string(),
             })?;
+        // The node one tile level up: a tile is a perfect subtree of height 8.
         let parent = tile.position().is_full().then(|| NodeId {
-            level: tree_level + 8,
+            level: tree_level + TILE_HEIGHT as u8,
             index: tile.position().index(),
         });
         let mut query = log_nodes::table
