@@ -125,6 +125,9 @@ fn rows() -> Vec<Row> {
         row("get", "/v1/log/entries/{index}", READ, None),
         row("get", "/v1/log/proofs/inclusion", READ, None),
         row("get", "/v1/log/proofs/consistency", READ, None),
+        // The checkpoint row above has signed a checkpoint that covers one-entry partial tiles.
+        row("get", "/v1/log/tile/{level}/{index}", READ, None),
+        row("get", "/v1/log/tile/entries/{index}", READ, None),
         row("get", "/v1/keys", PUBLIC, None),
         row(
             "post",
@@ -202,6 +205,11 @@ fn concrete_path(template: &str, caller_number: usize, reading_ids: &[i64]) -> S
         .replace("/v1/settlements/{id}", "/v1/settlements/1")
         .replace("/v1/statements/{jurisdiction}", "/v1/statements/BJ")
         .replace("{key_id}", "00000000")
+        .replace("/v1/log/tile/{level}/{index}", "/v1/log/tile/0/000.p/1")
+        .replace(
+            "/v1/log/tile/entries/{index}",
+            "/v1/log/tile/entries/000.p/1",
+        )
         .replace("{index}", "0")
         .replace("{id}", &reading_ids[caller_number].to_string());
     if path.ends_with("/assessment") {

@@ -36,6 +36,7 @@ mod settlement_lifecycle;
 mod settlement_verification;
 mod settlements;
 mod slow_clients;
+mod tiles;
 mod verify_bundle;
 mod verify_cli;
 mod witness;

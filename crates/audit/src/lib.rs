@@ -1,7 +1,7 @@
 //! Pure audit-log core of basin-ledger: RFC 8785 canonical JSON, log entries and their
 //! hash chain, the RFC 6962 Merkle tree with RFC 9162 proofs, C2SP signed notes and
-//! checkpoints, cosignatures, the decisions of a tlog witness, and the messages settlements
-//! and readings are signed over.
+//! checkpoints, cosignatures, the decisions of a tlog witness, the messages settlements and
+//! readings are signed over, and the C2SP tlog-tiles encoding of the tree and its entries.
 //!
 //! No database, no HTTP, no clock and no randomness: storage reaches the tree only
 //! through [`tree::NodeReader`], and keys and times come in as arguments. The server and
@@ -13,6 +13,7 @@ pub mod hash;
 pub mod messages;
 pub mod note;
 pub mod proof;
+pub mod tile;
 pub mod tree;
 pub mod witness;
 
@@ -23,4 +24,5 @@ pub use note::{Checkpoint, NoteError};
 pub use proof::{
     verify_consistency, verify_inclusion, ConsistencyCheck, InclusionCheck, ProofError,
 };
+pub use tile::{Tile, TileIndex, TileReadError, TileReader, TileSource};
 pub use tree::{MemoryTree, NodeId, NodeReader, TreeError};

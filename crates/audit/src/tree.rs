@@ -9,9 +9,10 @@ mod memory;
 mod subtree;
 
 use crate::hash::{empty_root, node_hash, Hash};
-use subtree::{consistency_subtrees, fold_perfect_hashes, inclusion_subtrees, Subtree};
+use subtree::{consistency_subtrees, inclusion_subtrees, Subtree};
 
 pub use memory::{MemoryTree, MissingNode};
+pub(crate) use subtree::fold_perfect_hashes;
 
 /// A perfect subtree: the `2^level` leaves starting at leaf `index * 2^level`.
 /// Level 0 holds the leaf hashes themselves.

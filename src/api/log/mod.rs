@@ -1,11 +1,13 @@
-//! The audit log over HTTP (API.md "Audit log"): entries, signed checkpoints, RFC 9162 proofs
-//! and the ledger's keys. The checkpoint and the keys are public; the rest needs any token.
+//! The audit log over HTTP (API.md "Audit log"): entries, signed checkpoints, RFC 9162 proofs,
+//! tlog-tiles hash tiles and entry bundles, and the ledger's keys. The checkpoint and the keys
+//! are public; the rest needs any token.
 
 mod checkpoint;
 mod entries;
 mod keys;
 mod params;
 mod proofs;
+mod tiles;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -16,5 +18,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(entries::get)
         .service(proofs::inclusion)
         .service(proofs::consistency)
+        // Before the hash tiles, whose `{level}` would also match `entries`.
+        .service(tiles::entry_bundle)
+        .service(tiles::hash_tile)
         .service(keys::get);
 }

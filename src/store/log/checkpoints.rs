@@ -140,8 +140,9 @@ fn find(
     row.map(|row| verify_stored(key, row)).transpose()
 }
 
-/// The stored checkpoint of the largest tree, verified.
-fn latest(
+/// The stored checkpoint of the largest tree (the newest signed one), verified. Tiles and
+/// bundles are served up to its size.
+pub fn latest(
     connection: &mut AnyConnection,
     key: &LedgerKey,
 ) -> Result<Option<SignedCheckpoint>, StoreError> {

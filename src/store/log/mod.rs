@@ -5,6 +5,7 @@
 pub mod checkpoints;
 pub mod entries;
 pub mod proofs;
+pub mod tiles;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
