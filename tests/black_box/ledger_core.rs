@@ -240,3 +240,32 @@ fn the_readings_digest_of_the_demo_equals_jcs_over_its_readings() {
     let reference = sha256_hex(&canonical_json(&serde_json::Value::Array(values)).unwrap());
     assert_eq!(readings_digest(&readings).unwrap(), reference);
 }
+
+/// Small files with one job (STYLE.md): no source file over 300 lines, test modules aside.
+#[test]
+fn no_source_file_is_over_three_hundred_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    sources(&root.join("src"), &mut files);
+    for crate_folder in std::fs::read_dir(root.join("crates")).unwrap() {
+        sources(&crate_folder.unwrap().path().join("src"), &mut files);
+    }
+    let long: Vec<String> = files
+        .iter()
+        .filter(|(_, text)| {
+            // An inline test module counts as tests: only the lines before it count.
+            let code = text
+                .split("#[cfg(test)]\nmod tests {")
+                .next()
+                .unwrap_or_default();
+            code.lines().count() > 300
+        })
+        .map(|(path, text)| format!("{path}: {} lines", text.lines().count()))
+        .collect();
+    assert!(files.len() > 150, "only {} files scanned", files.len());
+    assert!(
+        long.is_empty(),
+        "files over 300 lines:\n{}",
+        long.join("\n")
+    );
+}
