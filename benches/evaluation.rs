@@ -307,7 +307,12 @@ fn seed(connection: &mut AnyConnection) {
                     sampled_at: basin_ledger::model::time::utc_text(
                         sampled_at.with_timezone(&chrono::Utc),
                     ),
-                    values_json: values.to_string(),
+                    // Keys sorted, as the batch rules store them.
+                    values_json: serde_json::to_string(
+                        &serde_json::from_value::<BTreeMap<String, String>>(values)
+                            .expect("values"),
+                    )
+                    .expect("values"),
                     status: ReadingStatus::Valid,
                     reason: None,
                     revises: None,
@@ -315,6 +320,21 @@ fn seed(connection: &mut AnyConnection) {
             })
             .collect();
         let station = format!("{code}-auto");
+        // The batch exactly as a station would post it: settlements check every counted row
+        // against these bytes.
+        let posted: Vec<serde_json::Value> = readings
+            .iter()
+            .map(|reading| {
+                let values: serde_json::Value =
+                    serde_json::from_str(&reading.values_json).expect("values");
+                json!({"section": reading.section, "sampled_at": reading.sampled_at, "values": values})
+            })
+            .collect();
+        let body = serde_json::to_vec(
+            &json!({"batch_id": "year", "station": station, "readings": posted}),
+        )
+        .expect("body");
+        let body_sha256 = sha256_hex(&body);
         store::write_transaction(connection, |connection, log| {
             ingest_batch(
                 connection,
@@ -323,8 +343,8 @@ fn seed(connection: &mut AnyConnection) {
                     key_id: None,
                     station: &station,
                     batch_id: "year",
-                    body: b"{}",
-                    body_sha256: "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+                    body: &body,
+                    body_sha256: &body_sha256,
                     signature: None,
                     received_at: CREATED_AT,
                     readings,

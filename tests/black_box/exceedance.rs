@@ -95,22 +95,7 @@ async fn an_exceedance_settlement_charges_by_band_waives_by_inflow_and_verify_re
     assert_eq!(endpoint.status, 200, "{}", endpoint.text);
     assert_eq!(endpoint.body["recomputation_ok"], true, "{}", endpoint.text);
 
-    let checkpoint = app.get("/v1/log/checkpoint", None).await.text;
-    let size: u64 = checkpoint.lines().nth(1).unwrap().parse().unwrap();
-    let log_key = LogKey {
-        origin: LOG_ORIGIN_DEFAULT.to_owned(),
-        public_key: app.ledger_public_key,
-    };
-    let mut connection = app.pool.get().unwrap();
-    let bundle = bundle_from_database(&mut connection, checkpoint, size, log_key).unwrap();
-    let report = verify_bundle(
-        &bundle,
-        &VerifyOptions {
-            old_checkpoint: None,
-        },
-        &mut |_, _| {},
-    )
-    .unwrap();
+    let report = app.verify_as_auditor().await.unwrap();
     assert_eq!(report.settlements, 1);
 }
 

@@ -179,23 +179,9 @@ async fn one_altered_reading_is_named_by_the_issuing_path_verify_and_the_verific
         endpoint.text
     );
 
-    let checkpoint = app.get("/v1/log/checkpoint", None).await.text;
-    let size: u64 = checkpoint.lines().nth(1).unwrap().parse().unwrap();
-    let log_key = LogKey {
-        origin: LOG_ORIGIN_DEFAULT.to_owned(),
-        public_key: app.ledger_public_key,
-    };
-    let mut connection = app.pool.get().unwrap();
-    let bundle = bundle_from_database(&mut connection, checkpoint, size, log_key).unwrap();
-    let failure = verify_bundle(
-        &bundle,
-        &VerifyOptions {
-            old_checkpoint: None,
-        },
-        &mut |_, _| {},
-    )
-    .unwrap_err();
+    let failure = app.verify_as_auditor().await.unwrap_err();
     assert!(failure.what.contains(&named), "{failure}");
+    let mut connection = app.pool.get().unwrap();
     let batch_index: i64 = store::schema::reading_batches::table
         .filter(store::schema::reading_batches::batch_id.eq("month-2025-07"))
         .select(store::schema::reading_batches::log_index)

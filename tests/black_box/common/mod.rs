@@ -5,6 +5,7 @@
 pub mod agreements;
 pub mod audit;
 pub mod server_process;
+pub mod verifier;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
