@@ -8,9 +8,6 @@ use crate::common;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
-use basin_ledger::export::bundle_from_database;
-use basin_ledger::ledger_key::LOG_ORIGIN_DEFAULT;
-use basin_ledger::verify::{verify_bundle, LogKey, VerifyOptions};
 use common::agreements::agreement;
 use common::{spawn_app, TestApp};
 use serde_json::{json, Value};

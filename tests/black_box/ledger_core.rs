@@ -10,10 +10,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use basin_ledger::demo;
-use basin_ledger::export::bundle_from_database;
 use basin_ledger::ledger_key::{LedgerKey, LOG_ORIGIN_DEFAULT};
 use basin_ledger::store;
-use basin_ledger::verify::{verify_bundle, LogKey, VerifyOptions};
 use basin_ledger_core::entry::{Entry, TypedEntry, LEAF_BYTES_MAX};
 use common::agreements::good_values;
 use common::{spawn_app, TestDatabase};
