@@ -199,6 +199,56 @@ test("a settlement (or, before settlements exist, a log entry) shows verified, i
   await page.screenshot({ path: join(screenshots, "verification.png"), fullPage: true });
 });
 
+/** Runs one SQL statement on the server's SQLite database (as a tampering operator would). */
+function tamper(statement, ...parameters) {
+  execFileSync("python3", [
+    "-c",
+    [
+      "import sqlite3, sys",
+      "connection = sqlite3.connect(sys.argv[1])",
+      "changed = connection.execute(sys.argv[2], sys.argv[3:]).rowcount",
+      "connection.commit()",
+      "assert changed == 1, changed",
+    ].join("\n"),
+    server.databasePath,
+    statement,
+    ...parameters.map(String),
+  ]);
+}
+
+test("a settlement's receipt downloads from its page as a c2sp.org/tlog-proof of its log entry", async (t) => {
+  if (!target.settlement) return t.skip("the server has no settlement");
+  await open(`${server.baseUrl}/ui${target.hash}`, "settlement");
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: WAIT_MS }), page.click("#download-receipt")]);
+  assert.equal(download.suggestedFilename(), `settlement-${target.settlement.id}.tlog-proof`);
+  const lines = readFileSync(await download.path(), "utf8").split("\n");
+  assert.equal(lines[0], "c2sp.org/tlog-proof@v1");
+  assert.match(lines[1], /^extra [A-Za-z0-9+/=]+$/);
+  assert.equal(lines[2], `index ${target.index}`);
+});
+
+test("after a settlement row is altered in the database, its page says verification failed and names the check", async (t) => {
+  if (!target.settlement) return t.skip("the server has no settlement");
+  const id = target.settlement.id;
+  tamper("UPDATE settlements SET amount_fen = amount_fen + 1 WHERE id = ?", id);
+  try {
+    await open(`${server.baseUrl}/ui${target.hash}`, "settlement");
+    const outcome = await verificationOutcome();
+    assert.equal(outcome.status, "failed", outcome.text);
+    assert.match(outcome.text, /verification failed/);
+    assert.deepEqual(await failedChecks(), ["stored_settlement"]);
+    const check = await page.locator('.check.failed[data-check="stored_settlement"]').innerText();
+    assert.match(check, /stored settlement record/);
+    assert.match(check, new RegExp(`settlement ${id} failed its integrity check`));
+    assert.match(await page.locator("#settlement-refused").innerText(), /integrity check/);
+    await page.screenshot({ path: join(screenshots, "integrity-failure.png"), fullPage: true });
+  } finally {
+    tamper("UPDATE settlements SET amount_fen = amount_fen - 1 WHERE id = ?", id);
+  }
+  await open(`${server.baseUrl}/ui${target.hash}`, "settlement");
+  assert.equal((await verificationOutcome()).status, "verified");
+});
+
 test("an entry altered on its way to the browser fails the browser's own inclusion check", async () => {
   const entryPath = `/v1/log/entries/${target.index}`;
   await page.route(`**${entryPath}`, async (route) => {

@@ -3,6 +3,7 @@
 
 pub mod audit;
 mod keys;
+pub mod receipt;
 pub mod witness;
 
 use std::path::PathBuf;
@@ -110,11 +111,17 @@ pub enum Command {
     /// and every served reading against the evidence. Exits non-zero naming the first bad entry.
     Verify {
         /// A running server to fetch everything from (needs --token).
-        #[arg(long, conflicts_with = "bundle", required_unless_present = "bundle")]
+        #[arg(long, conflicts_with_all = ["bundle", "receipt"], required_unless_present_any = ["bundle", "receipt"])]
         url: Option<String>,
         /// A folder written by `export` (offline).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "receipt")]
         bundle: Option<PathBuf>,
+        /// A settlement receipt (GET /v1/settlements/{id}/receipt), checked offline with --vkey.
+        #[arg(long, requires = "vkey")]
+        receipt: Option<PathBuf>,
+        /// The ledger's vkey as /v1/keys shows it (`<origin>+<key id>+<base64 key>`), for --receipt.
+        #[arg(long)]
+        vkey: Option<String>,
         /// Any token (an auditor token is enough) for --url.
         #[arg(long, env = "BASIN_LEDGER_TOKEN", hide_env_values = true)]
         token: Option<String>,

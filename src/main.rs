@@ -118,7 +118,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bundle,
             token,
             checkpoint,
+            receipt,
+            vkey,
         } => {
+            if let (Some(receipt), Some(vkey)) = (receipt, vkey) {
+                let verified = cli::receipt::verify_receipt_file(&receipt, &vkey)?;
+                println!("{}", serde_json::to_string_pretty(&verified)?);
+                return Ok(());
+            }
             let report = match (url, bundle) {
                 (Some(url), _) => {
                     let token = token.ok_or_else(|| {

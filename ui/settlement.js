@@ -1,12 +1,12 @@
 // A settlement's page (amounts, parties, components, payments) and a log entry's page, each with
 // the panel that verifies it in this browser.
 
-import { encodePath, getJson } from "./api.js";
+import { RequestError, encodePath, getBlob, getJson } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
 import { currentLanguage, t } from "./i18n.js";
 import { formatYuan } from "./money.js";
 import { genericTable, statusChip } from "./overview.js";
-import { verificationPanel } from "./verification.js";
+import { failedVerificationPanel, verificationPanel } from "./verification.js";
 
 /** Indented JSON with short arrays of numbers (reading ids, say) kept on one line. */
 function readableJson(value) {
@@ -27,8 +27,54 @@ function listOrNone(title, items, columns) {
   ];
 }
 
+/** Saves the settlement's c2sp.org/tlog-proof receipt as `settlement-<id>.tlog-proof`. */
+async function downloadReceipt(id, button) {
+  button.disabled = true;
+  try {
+    const blob = await getBlob(`/v1/settlements/${encodePath(id)}/receipt`);
+    const url = URL.createObjectURL(blob);
+    const link = h("a", { href: url, download: `settlement-${id}.tlog-proof` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (error) {
+    button.after(h("p", { class: "error", id: "receipt-error" }, error.message || String(error)));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function receiptButton(id) {
+  const button = h("button", { type: "button", id: "download-receipt" }, t("download_receipt"));
+  button.addEventListener("click", () => downloadReceipt(id, button));
+  return h("div", { class: "receipt" }, button, h("p", { class: "muted" }, t("receipt_note")));
+}
+
+/** The page of a settlement the server refuses to serve because its stored data is damaged. */
+function renderRefused(main, id, error) {
+  replaceChildren(
+    main,
+    h(
+      "section",
+      { class: "card", id: "settlement", "data-settlement": id },
+      h("h2", {}, `${t("settlement")} ${id}`),
+      h("p", { class: "error", id: "settlement-refused" }, t("settlement_unavailable")),
+    ),
+    failedVerificationPanel("stored_settlement", error.message),
+  );
+}
+
 export async function renderSettlement(main, { id }) {
-  const settlement = await getJson(`/v1/settlements/${encodePath(id)}`);
+  let settlement;
+  try {
+    settlement = await getJson(`/v1/settlements/${encodePath(id)}`);
+  } catch (error) {
+    // A 5xx for this settlement is the ledger refusing damaged data: a verification failure,
+    // not a page error. A 404 or a bad token stays an ordinary error.
+    if (error instanceof RequestError && error.status >= 500) return renderRefused(main, id, error);
+    throw error;
+  }
   const language = currentLanguage();
   const components = (settlement.components || []).map((component) => ({
     kind: component.kind,
@@ -57,6 +103,7 @@ export async function renderSettlement(main, { id }) {
         row("document_sha256", h("code", {}, settlement.document_sha256)),
         row(t("log_entry"), h("a", { href: `#/log/${settlement.log_index}` }, `#${settlement.log_index}`)),
       ),
+      receiptButton(settlement.id),
       h("h3", {}, t("components")),
       genericTable(components, { kind: t("kind"), section: t("section"), amount_fen: t("amount") }),
       listOrNone(t("payments"), settlement.payments, ["amount_fen", "paid_at", "reference"]),

@@ -73,6 +73,15 @@ function checkList(checks) {
 }
 
 /**
+ * The panel of a page whose evidence the server refused to serve: nothing else could be checked,
+ * so the outcome is a failed verification naming the check that failed and the server's reason.
+ */
+export function failedVerificationPanel(checkId, detail) {
+  const body = h("div", { class: "verification-body" }, statusBadge("failed"), checkList([{ id: checkId, ok: false, detail }]));
+  return h("section", { class: "card verification" }, h("h2", {}, t("verification")), body);
+}
+
+/**
  * A panel that verifies log entry `index` (and `settlement`, when given) and shows the outcome.
  * Returns the panel at once; it fills in when the checks finish. `onResult` receives the entry.
  */

@@ -28,6 +28,7 @@ mod log_two_servers;
 mod no_binary_floats;
 mod openapi;
 mod readings;
+mod receipts;
 mod registry;
 mod schema_parity;
 mod secrets;

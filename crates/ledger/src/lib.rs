@@ -8,6 +8,7 @@
 //! - [`balances`]: balances per pair of jurisdictions and a jurisdiction's statement, as values
 //!   and as CSV.
 //! - [`replay`]: the verifier's replay of the log into typed ledger state.
+//! - [`receipt`]: a settlement's offline-verifiable receipt (c2sp.org/tlog-proof).
 //!
 //! No database, no HTTP, no file system and no clock: time comes in as arguments, so the server
 //! and an offline auditor run exactly this code.
@@ -15,6 +16,7 @@
 pub mod balances;
 pub mod batch;
 pub mod entry;
+pub mod receipt;
 pub mod replay;
 pub mod settlement;
 pub mod time;

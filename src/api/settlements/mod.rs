@@ -4,6 +4,7 @@
 mod issue;
 mod lifecycle;
 mod query;
+mod receipt;
 mod verification;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -16,7 +17,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(lifecycle::acknowledge)
         .service(lifecycle::dispute)
         .service(lifecycle::pay)
-        .service(verification::verification);
+        .service(verification::verification)
+        .service(receipt::receipt);
 }
 
 /// Settlement ids in paths are decimal digits; anything else names no settlement.

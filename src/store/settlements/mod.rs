@@ -10,8 +10,11 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 pub mod inputs;
+pub mod integrity;
 pub mod lifecycle;
 pub mod queries;
+pub mod receipt;
+mod row;
 mod supersession;
 pub mod verification;
 

@@ -1,5 +1,5 @@
-//! Reading settlements back: the stored canonical document (its SHA-256 re-checked on every read),
-//! the ledger's signature, the status and what the parties recorded.
+//! Reading settlements back: the stored canonical document (re-checked on every read against its
+//! SHA-256 and its logged entry), the ledger's signature, the status and what the parties recorded.
 
 use diesel::prelude::*;
 
@@ -9,29 +9,11 @@ use super::super::page::{finish_page, Page, PageRequest};
 use super::super::schema::{
     settlement_acknowledgements, settlement_disputes, settlement_payments, settlements,
 };
+use super::integrity::{check_row, settlement_integrity};
+pub use super::row::SettlementRow;
 use crate::model::settlement::{Acknowledgement, Dispute, Payment, Settlement};
-use basin_ledger_core::settlement::document::sha256_hex;
-
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
-pub struct SettlementRow {
-    pub id: i64,
-    pub agreement: String,
-    pub agreement_version: i64,
-    pub period: String,
-    pub document: String,
-    pub document_sha256: String,
-    pub signature: String,
-    pub key_id: String,
-    pub status: String,
-    pub net_fen: i64,
-    pub amount_fen: i64,
-    pub payer: Option<String>,
-    pub payee: Option<String>,
-    pub issued_at: String,
-    pub log_index: i64,
-    pub supersedes: Option<i64>,
-    pub superseded_by: Option<i64>,
-}
+use crate::store::log::entries::typed_entries;
+use basin_ledger_core::entry::TypedEntry;
 
 pub fn find_row(
     connection: &mut AnyConnection,
@@ -50,9 +32,33 @@ pub fn get_row(connection: &mut AnyConnection, id: i64) -> Result<SettlementRow,
     })
 }
 
+/// Settlement `id`, re-checked against its logged entry (`integrity::check_row`).
 pub fn get_settlement(connection: &mut AnyConnection, id: i64) -> Result<Settlement, StoreError> {
     let row = get_row(connection, id)?;
-    to_settlement(connection, row)
+    let logged = logged_entries(connection, std::slice::from_ref(&row))?;
+    let logged = logged
+        .first()
+        .ok_or_else(|| settlement_integrity(id, "its log entry is missing"))?;
+    to_settlement(connection, row, logged)
+}
+
+/// The `settlement.issued` entries of `rows`, in the same order, in one query.
+fn logged_entries(
+    connection: &mut AnyConnection,
+    rows: &[SettlementRow],
+) -> Result<Vec<TypedEntry>, StoreError> {
+    let indices = rows
+        .iter()
+        .map(|row| {
+            u64::try_from(row.log_index)
+                .map_err(|_| settlement_integrity(row.id, "a negative log index"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    typed_entries(connection, &indices).map_err(|error| match (error, rows) {
+        // A damaged or missing entry makes the settlement that names it unservable too.
+        (StoreError::Integrity { reason, .. }, [row]) => settlement_integrity(row.id, reason),
+        (other, _) => other,
+    })
 }
 
 /// Filters of `GET /v1/settlements`.
@@ -91,10 +97,12 @@ pub fn list_settlements(
                     .and(settlements::id.gt(*id))),
         );
     }
-    let items = query
-        .load::<SettlementRow>(connection)?
+    let rows = query.load::<SettlementRow>(connection)?;
+    let logged = logged_entries(connection, &rows)?;
+    let items = rows
         .into_iter()
-        .map(|row| to_settlement(connection, row))
+        .zip(&logged)
+        .map(|(row, logged)| to_settlement(connection, row, logged))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(finish_page(items, request.limit, |item: &Settlement| {
         // Ids are decimal digits by construction; a stored one that is not cannot be listed.
@@ -108,17 +116,12 @@ pub fn list_settlements(
 fn to_settlement(
     connection: &mut AnyConnection,
     row: SettlementRow,
+    logged: &TypedEntry,
 ) -> Result<Settlement, StoreError> {
-    let corrupt = |what: &str| StoreError::Corrupt(format!("settlement {}: {what}", row.id));
-    // Re-verify what was written: the stored text must still hash to the signed digest.
-    if sha256_hex(row.document.as_bytes()) != row.document_sha256 {
-        return Err(corrupt("the stored document no longer matches its SHA-256"));
-    }
+    check_row(&row, logged)?;
     let document: crate::model::settlement::SettlementDocument =
-        serde_json::from_str(&row.document).map_err(|error| corrupt(&error.to_string()))?;
-    if document.id != row.id.to_string() {
-        return Err(corrupt("the document names another id"));
-    }
+        serde_json::from_str(&row.document)
+            .map_err(|error| settlement_integrity(row.id, error.to_string()))?;
     let acknowledgements = acknowledgements_of(connection, row.id)?;
     let disputes = settlement_disputes::table
         .filter(settlement_disputes::settlement_id.eq(row.id))

@@ -8,6 +8,7 @@
 mod agreement;
 mod readings;
 mod registry;
+mod seal;
 mod settlement;
 
 use basin_audit::entry::{parse_leaf, EntryError, LogEntry};
@@ -21,6 +22,7 @@ pub use readings::{ReadingInvalidated, ReadingsBatchLogged};
 pub use registry::{
     BasinCreated, JurisdictionCreated, KeyChange, LoggedKey, SectionCreated, StationCreated,
 };
+pub use seal::SealError;
 pub use settlement::{
     LoggedDocument, SettlementAcknowledged, SettlementDisputed, SettlementIssued, SettlementPaid,
     SettlementSuperseded, SupersedesRef,

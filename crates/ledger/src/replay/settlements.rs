@@ -5,9 +5,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use basin_audit::messages::{settlement_message, verify_signature};
-use basin_audit::note::key_id_hex;
-
 use super::bundle::{ExportedSettlement, LogKey};
 use super::state::LedgerState;
 use super::Failure;
@@ -16,7 +13,7 @@ use crate::settlement::decisions::{
     decide_acknowledgement, decide_dispute, decide_payment, decide_supersession, Decision,
     SettlementSnapshot,
 };
-use crate::settlement::document::{document_sha256, sha256_hex};
+use crate::settlement::document::sha256_hex;
 use crate::settlement::lifecycle::Status;
 use crate::settlement::recompute::{recompute, RecomputeError, Recomputed};
 
@@ -115,19 +112,9 @@ impl SettlementRecomputation {
         log_key: &LogKey,
     ) -> Result<(), String> {
         let digest = &issued.document_sha256;
-        if document_sha256(&issued.document).map_err(|error| error.to_string())? != *digest {
-            return Err("the document does not hash to its document_sha256".into());
-        }
-        let expected_key_id = key_id_hex(&log_key.origin, &log_key.public_key);
-        if issued.key_id != expected_key_id {
-            return Err(format!(
-                "signed by key {}, not the log key {expected_key_id}",
-                issued.key_id
-            ));
-        }
-        let message = settlement_message(digest).map_err(|error| error.to_string())?;
-        verify_signature(&message, &log_key.public_key, &issued.signature)
-            .map_err(|_| "the ledger signature on the settlement does not verify".to_owned())?;
+        issued
+            .check_seal(&log_key.origin, &log_key.public_key)
+            .map_err(|error| error.to_string())?;
         let document = issued
             .typed_document()
             .map_err(|error| format!("the document does not have its fields: {error}"))?;

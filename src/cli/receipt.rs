@@ -1,0 +1,72 @@
+//! `verify --receipt FILE --vkey VKEY`: checks one settlement receipt offline, with the
+//! ledger's public key alone, and says what it proves.
+
+use std::path::Path;
+
+use anyhow::{anyhow, Context};
+use basin_audit::note::parse_vkey;
+use basin_ledger_core::receipt::verify_settlement_receipt;
+use serde::Serialize;
+
+/// The largest receipt read: a leaf (≤ 65,535 bytes) in base64, 63 proof lines and a
+/// checkpoint with its cosignatures fit well within it.
+const RECEIPT_BYTES_MAX: u64 = 256 * 1024;
+
+/// What a verified receipt proves, printed as JSON.
+#[derive(Debug, Serialize)]
+pub struct ReceiptReport {
+    pub verified: bool,
+    pub settlement: String,
+    pub agreement: String,
+    pub agreement_version: i64,
+    pub period: String,
+    pub net_fen: i64,
+    pub amount_fen: i64,
+    pub payer: Option<String>,
+    pub payee: Option<String>,
+    pub document_sha256: String,
+    pub log_index: u64,
+    pub checkpoint_size: u64,
+    pub checkpoint_root: String,
+    pub log_origin: String,
+}
+
+pub fn verify_receipt_file(path: &Path, vkey: &str) -> anyhow::Result<ReceiptReport> {
+    let (origin, public_key) =
+        parse_vkey(vkey.trim()).map_err(|error| anyhow!("--vkey: {error}"))?;
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("{}", path.display()))?
+        .len();
+    if size > RECEIPT_BYTES_MAX {
+        anyhow::bail!(
+            "{}: {size} bytes, more than a receipt can be ({RECEIPT_BYTES_MAX})",
+            path.display()
+        );
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow!(
+            "receipt verification FAILED: {} is not UTF-8",
+            path.display()
+        )
+    })?;
+    let verified = verify_settlement_receipt(&text, &origin, &public_key)
+        .map_err(|error| anyhow!("receipt verification FAILED: {error}"))?;
+    let document = verified.document;
+    Ok(ReceiptReport {
+        verified: true,
+        settlement: document.id,
+        agreement: document.agreement.as_str().to_owned(),
+        agreement_version: document.agreement_version,
+        period: document.period.to_string(),
+        net_fen: document.net_fen,
+        amount_fen: document.amount_fen,
+        payer: document.payer.map(|code| code.as_str().to_owned()),
+        payee: document.payee.map(|code| code.as_str().to_owned()),
+        document_sha256: verified.document_sha256,
+        log_index: verified.index,
+        checkpoint_size: verified.checkpoint.size,
+        checkpoint_root: hex::encode(verified.checkpoint.root),
+        log_origin: origin,
+    })
+}
