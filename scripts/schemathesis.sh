@@ -62,6 +62,8 @@ declare -A tokens=(
 )
 
 status=0
+# revoke_token is left out: fuzzed ids would revoke the very tokens the runs use (its refusals
+# are covered by tests/black_box/tokens.rs and the authorization matrix).
 for role in admin auditor bureau station; do
     echo "== Schemathesis as $role ($examples examples per operation) =="
     "$venv/bin/schemathesis" run "$base/openapi.json" \
@@ -69,7 +71,8 @@ for role in admin auditor bureau station; do
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --max-examples "$examples" --seed 20261129 --workers 1 \
         --phases examples,coverage,fuzzing --no-color --output-truncate true \
-        --suppress-health-check all || status=1
+        --suppress-health-check all \
+        --exclude-operation-id revoke_token || status=1
 done
 if grep -q "$admin" "$workdir/stderr"; then
     echo "the admin token appeared in the server log" >&2

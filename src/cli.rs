@@ -4,6 +4,7 @@
 pub mod audit;
 mod keys;
 pub mod receipt;
+pub mod tokens;
 pub mod witness;
 
 use std::path::PathBuf;
@@ -194,7 +195,8 @@ pub enum ImportCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
-    /// Mint a token and print it once (only its hash is stored).
+    /// Mint a token and print it once on standard output (only its hash is stored); its id,
+    /// to list and revoke it by, goes to standard error.
     Create {
         /// admin, bureau (needs --subject JURISDICTION), station (needs --subject STATION) or auditor.
         #[arg(long, value_enum)]
@@ -205,5 +207,16 @@ pub enum TokenCommand {
         /// A note to recognise the token by (who holds it).
         #[arg(long)]
         label: Option<String>,
+        /// The token stops working this many seconds from now (default: never; revoke it).
+        #[arg(long)]
+        expires_in: Option<u64>,
+    },
+    /// One line per token: id, role, subject, label, created, last used, expires, revoked.
+    /// Never the secret, which is not stored.
+    List,
+    /// Revoke a token by its id: every server on the database refuses it from its next request.
+    Revoke {
+        /// The token's id (`token list`).
+        id: i64,
     },
 }

@@ -1,12 +1,12 @@
 use std::process::ExitCode;
 
+use basin_ledger::api;
 use basin_ledger::api::rate_limit::RateLimit;
 use basin_ledger::cli::witness::WitnessServeOptions;
-use basin_ledger::cli::{self, Cli, Command, ImportCommand, TokenCommand, WitnessCommand};
+use basin_ledger::cli::{self, Cli, Command, ImportCommand, WitnessCommand};
 use basin_ledger::import::cnemc::ImportOptions;
 use basin_ledger::server::{self, ServeOptions};
 use basin_ledger::store::DatabaseUrl;
-use basin_ledger::{api, tokens};
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -62,25 +62,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Token {
-            command:
-                TokenCommand::Create {
-                    role,
-                    subject,
-                    label,
-                },
-        } => {
+        Command::Token { command } => {
             let pool = server::open_database(&database_url()?)?;
             let mut connection = pool.get()?;
-            let secret = tokens::create_token(
-                &mut connection,
-                role,
-                subject.as_deref(),
-                label.as_deref(),
-                chrono::Utc::now(),
-            )?;
-            println!("{secret}");
-            Ok(())
+            cli::tokens::run(&mut connection, command, chrono::Utc::now())
         }
         Command::Import {
             command:

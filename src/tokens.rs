@@ -11,6 +11,10 @@ use crate::store::{self, registry, tokens, AnyConnection, StoreError};
 /// Tokens carry a recognisable prefix so leaked ones can be found by secret scanners.
 const TOKEN_PREFIX: &str = "blt_";
 
+/// The longest lifetime a token can be given: ten years. A token without an expiry lives until
+/// it is revoked.
+pub const TOKEN_LIFETIME_SECONDS_MAX: u64 = 10 * 366 * 24 * 3600;
+
 pub fn token_sha256(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
@@ -34,8 +38,28 @@ pub enum TokenError {
     SubjectNotAllowed(Role),
     #[error("unknown {what} {code:?}")]
     UnknownSubject { what: &'static str, code: String },
+    #[error("expires in must be from 1 to {TOKEN_LIFETIME_SECONDS_MAX} seconds")]
+    Lifetime,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// What to mint: a role, the subject it acts for, a label, and an optional lifetime.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenRequest<'a> {
+    pub role: Role,
+    pub subject: Option<&'a str>,
+    pub label: Option<&'a str>,
+    pub expires_in_seconds: Option<u64>,
+}
+
+/// A new token: its id (to list and revoke it by) and the secret, shown once.
+#[derive(Debug, Clone)]
+pub struct MintedToken {
+    pub id: i64,
+    pub secret: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
 }
 
 /// Creates a token for `role` (bound to `subject` where the role needs one) and returns the
@@ -47,6 +71,36 @@ pub fn create_token(
     label: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<String, TokenError> {
+    let request = TokenRequest {
+        role,
+        subject,
+        label,
+        expires_in_seconds: None,
+    };
+    Ok(mint_token(connection, &request, now)?.secret)
+}
+
+/// Creates a token as `request` says, valid from `now`.
+pub fn mint_token(
+    connection: &mut AnyConnection,
+    request: &TokenRequest<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<MintedToken, TokenError> {
+    let TokenRequest {
+        role,
+        subject,
+        label,
+        expires_in_seconds,
+    } = *request;
+    let expires_at = expires_in_seconds
+        .map(|seconds| {
+            if seconds == 0 || seconds > TOKEN_LIFETIME_SECONDS_MAX {
+                return Err(TokenError::Lifetime);
+            }
+            let seconds = i64::try_from(seconds).map_err(|_| TokenError::Lifetime)?;
+            Ok(utc_text(now + chrono::Duration::seconds(seconds)))
+        })
+        .transpose()?;
     match (role.needs_subject(), subject) {
         (true, None) => return Err(TokenError::SubjectMissing(role)),
         (false, Some(_)) => return Err(TokenError::SubjectNotAllowed(role)),
@@ -70,17 +124,24 @@ pub fn create_token(
         (false, None) => {}
     }
     let secret = random_secret();
-    tokens::insert_token(
+    let created_at = utc_text(now);
+    let id = tokens::insert_token(
         connection,
         &tokens::NewToken {
             token_sha256: &token_sha256(&secret),
             role,
             subject,
             label,
-            created_at: &utc_text(now),
+            created_at: &created_at,
+            expires_at: expires_at.as_deref(),
         },
     )?;
-    Ok(secret)
+    Ok(MintedToken {
+        id,
+        secret,
+        created_at,
+        expires_at,
+    })
 }
 
 /// On a database without any token, creates the first admin token and returns it (once, ever:

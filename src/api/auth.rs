@@ -9,7 +9,7 @@ use futures_util::future::LocalBoxFuture;
 use super::problem::{ApiError, FieldProblem};
 use super::state::AppState;
 use crate::model::access::Principal;
-use crate::store::tokens;
+use crate::store::tokens::{self, Authentication};
 use crate::tokens::token_sha256;
 
 /// Longest Authorization header value examined; anything longer cannot be a token.
@@ -56,14 +56,18 @@ impl FromRequest for Caller {
                 .map_err(|retry_after_seconds| ApiError::TooManyRequests {
                     retry_after_seconds,
                 })?;
-            let principal = state
+            let authentication = state
                 .run(move |connection| {
-                    tokens::find_principal(connection, &digest).map_err(ApiError::from)
+                    tokens::authenticate(connection, &digest, chrono::Utc::now())
+                        .map_err(ApiError::from)
                 })
                 .await?;
-            principal
-                .map(Caller)
-                .ok_or_else(|| unauthorized("the token is not valid"))
+            match authentication {
+                Authentication::Valid(principal) => Ok(Caller(principal)),
+                Authentication::Unknown => Err(unauthorized("the token is not valid")),
+                Authentication::Revoked => Err(unauthorized("the token has been revoked")),
+                Authentication::Expired => Err(unauthorized("the token has expired")),
+            }
         })
     }
 }

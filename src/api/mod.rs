@@ -19,6 +19,7 @@ pub mod schemas;
 pub mod settlements;
 pub mod state;
 pub mod telemetry;
+mod tokens;
 mod ui;
 
 use actix_web::body::MessageBody;
@@ -46,7 +47,8 @@ fn services(config: &mut ServiceConfig) {
                 .configure(log::configure)
                 .configure(agreements::configure)
                 .configure(settlements::configure)
-                .configure(balances::configure),
+                .configure(balances::configure)
+                .configure(tokens::configure),
         );
 }
 

@@ -21,6 +21,7 @@ use super::problem::{FieldProblem, Problem};
         (name = "agreements", description = "Compensation agreements and their versions"),
         (name = "settlements", description = "Signed settlements: issue, acknowledge, dispute, pay"),
         (name = "log", description = "The signed audit log: entries, checkpoints, proofs and the ledger's keys"),
+        (name = "tokens", description = "Access tokens: mint, list and revoke (admins)"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

@@ -63,6 +63,9 @@ diesel::table! {
         subject -> Nullable<Text>,
         label -> Nullable<Text>,
         created_at -> Text,
+        expires_at -> Nullable<Text>,
+        revoked_at -> Nullable<Text>,
+        last_used_at -> Nullable<Text>,
     }
 }
 

@@ -165,6 +165,26 @@ fn rows() -> Vec<Row> {
         row("get", "/v1/statements/{jurisdiction}", READ, None),
         row("get", "/v1/settlements/{id}", READ, None),
         row("get", "/v1/settlements/{id}/verification", READ, None),
+        row("get", "/v1/settlements/{id}/receipt", READ, None),
+        row(
+            "get",
+            "/v1/tokens",
+            [401, 200, 403, 403, 403, 403, 403],
+            None,
+        ),
+        row(
+            "post",
+            "/v1/tokens",
+            ADMIN_CREATES,
+            Some(r#"{"role":"auditor","label":"by {caller}"}"#),
+        ),
+        // No token 999999 exists (revoking a caller's own token would end the test's callers).
+        row(
+            "delete",
+            "/v1/tokens/{id}",
+            [401, 404, 403, 403, 403, 403, 403],
+            None,
+        ),
         // Only BJ's bureau acknowledges for BJ; key 00000000 is not registered (422).
         row(
             "post",
@@ -203,6 +223,7 @@ fn concrete_path(template: &str, caller_number: usize, reading_ids: &[i64]) -> S
         .replace("/v1/agreements/{code}", "/v1/agreements/miyun-test")
         .replace("{version}", "1")
         .replace("/v1/settlements/{id}", "/v1/settlements/1")
+        .replace("/v1/tokens/{id}", "/v1/tokens/999999")
         .replace("/v1/statements/{jurisdiction}", "/v1/statements/BJ")
         .replace("{key_id}", "00000000")
         .replace("/v1/log/tile/{level}/{index}", "/v1/log/tile/0/000.p/1")

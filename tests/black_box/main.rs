@@ -38,6 +38,7 @@ mod settlement_verification;
 mod settlements;
 mod slow_clients;
 mod tiles;
+mod tokens;
 mod verify_bundle;
 mod verify_cli;
 mod witness;

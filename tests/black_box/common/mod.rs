@@ -228,6 +228,14 @@ where
         self.send(request).await
     }
 
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+        let mut request = TestRequest::delete().uri(path);
+        if let Some(token) = token {
+            request = request.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        self.send(request).await
+    }
+
     pub async fn post_raw(
         &self,
         path: &str,
