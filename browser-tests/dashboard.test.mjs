@@ -249,6 +249,77 @@ test("after a settlement row is altered in the database, its page says verificat
   assert.equal((await verificationOutcome()).status, "verified");
 });
 
+async function adminPost(path, body) {
+  const response = await fetch(`${server.baseUrl}${path}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${server.adminToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `POST ${path}: ${response.status} ${text}`);
+  return JSON.parse(text);
+}
+
+test("a settlement with an exceedance component verifies in the browser and its page explains every band and multiple", async (t) => {
+  if (!server.adminToken) return t.skip("no admin token was printed");
+  await adminPost("/v1/sections", { code: "exceed-test", name: "超标试验断面", basin: "chaobai", river: "潮河", water_body: "river", target_class: "II", upstream: "HE-CD", downstream: "BJ" });
+  await adminPost("/v1/stations", { code: "exceed-test-auto", name: "超标试验自动站", section: "exceed-test" });
+  const readings = ["2025-07-03T09:00:00+08:00", "2025-07-17T09:00:00+08:00"].map((sampled_at) => ({ section: "exceed-test", sampled_at, values: { nh3n: "0.80", tp: "0.150" } }));
+  await adminPost("/v1/readings", { batch_id: "exceed-2025-07", station: "exceed-test-auto", readings });
+  const component = {
+    kind: "exceedance", section: "exceed-test", parameters: ["nh3n", "tp"],
+    bands: [{ max_multiple: "0.5", charge_fen: 10_000_000 }, { max_multiple: "1.0", charge_fen: 50_000_000 }, { max_multiple: null, charge_fen: 100_000_000 }],
+  };
+  await adminPost("/v1/agreements", { code: "exceed-test", name: "超标倍数试验协议", basin: "chaobai", upstream: "HE-CD", downstream: "BJ", period: "month", effective_from: "2025-01", components: [component] });
+  // Class II: NH3-N 0.80 is 0.6× over 0.5 (50万), TP 0.150 is 0.5× over 0.1 (10万); upstream pays.
+  const settlement = await adminPost("/v1/agreements/exceed-test/settlements", { period: "2025-07" });
+  assert.equal(settlement.components[0].kind, "exceedance");
+  assert.equal(settlement.amount_fen, 60_000_000);
+  assert.equal(settlement.payer, "HE-CD");
+
+  await open(`${server.baseUrl}/ui#/settlements/${settlement.id}`, "settlement");
+  const outcome = await verificationOutcome();
+  assert.equal(outcome.status, "verified", `${outcome.text}; failed: ${await failedChecks()}`);
+  const block = page.locator('.component-explanation[data-kind="exceedance"]');
+  assert.equal(await block.count(), 1);
+  const text = await block.innerText();
+  for (const expected of ["nh3n, tp", "0.5", "1.0", "100,000.00", "500,000.00", "600,000.00"]) {
+    assert.ok(text.includes(expected), `${expected} in ${text}`);
+  }
+  assert.ok((await block.locator('table[data-field="bands"] tbody tr').count()) === 3);
+  await page.screenshot({ path: join(screenshots, "settlement-explanation.png"), fullPage: true });
+});
+
+test("a section's page opens on the latest year with data, not on an empty current year", async () => {
+  const now = new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear();
+  let latest = null;
+  for (let year = now; year > now - 10 && latest === null; year -= 1) {
+    const assessment = await api(`/v1/sections/gubeikou/assessment?period=${year}`);
+    if (assessment.body.months.some((month) => month.class)) latest = year;
+  }
+  assert.ok(latest !== null, "gubeikou has data in the last ten years");
+  await open(`${server.baseUrl}/ui#/sections/gubeikou`, "section");
+  assert.match(await page.locator("#year").innerText(), new RegExp(`${latest}`));
+  const classes = await page.locator("#month-strip .month-cell .month-class").allInnerTexts();
+  assert.ok(classes.some((text) => text !== "–"), classes.join(" "));
+});
+
+test("the page opens in Chinese when the browser prefers Chinese", async () => {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+  try {
+    const chinese = await browser.newContext({ locale: "zh-CN" });
+    await chinese.route("**/*", (route) => (new URL(route.request().url()).origin === server.baseUrl ? route.continue() : route.abort("blockedbyclient")));
+    const tab = await chinese.newPage();
+    await tab.goto(`${server.baseUrl}/ui`);
+    await tab.locator("#token-needed").waitFor({ timeout: WAIT_MS });
+    assert.match(await tab.locator("h1").innerText(), /京冀水质生态补偿账本/);
+    assert.match(await tab.locator("#token-needed").innerText(), /请先输入访问令牌/);
+    assert.equal(await tab.evaluate(() => document.documentElement.lang), "zh-CN");
+  } finally {
+    await browser.close();
+  }
+});
+
 test("an entry altered on its way to the browser fails the browser's own inclusion check", async () => {
   const entryPath = `/v1/log/entries/${target.index}`;
   await page.route(`**${entryPath}`, async (route) => {

@@ -56,6 +56,7 @@ const TEXT = {
     net: "净额",
     issued_at: "签发时间",
     components: "组成部分",
+    explanations: "各组成部分的计算说明",
     kind: "类型",
     section: "断面",
     payments: "付款",
@@ -168,6 +169,7 @@ const TEXT = {
     net: "Net",
     issued_at: "Issued at",
     components: "Components",
+    explanations: "How each component was computed",
     kind: "Kind",
     section: "Section",
     payments: "Payments",
@@ -232,10 +234,16 @@ const TEXT = {
 
 const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
+/** The user's choice if made, else the first of the browser's preferred languages we have. */
 function initialLanguage() {
   const stored = globalThis.localStorage && localStorage.getItem(LANGUAGE_KEY);
   if (stored === "zh" || stored === "en") return stored;
-  return (globalThis.navigator?.language || "zh").toLowerCase().startsWith("en") ? "en" : "zh";
+  const preferred = globalThis.navigator?.languages?.length ? navigator.languages : [globalThis.navigator?.language || "zh"];
+  for (const tag of preferred) {
+    const language = String(tag).toLowerCase().split("-")[0];
+    if (language === "zh" || language === "en") return language;
+  }
+  return "zh";
 }
 
 let language = initialLanguage();

@@ -56,11 +56,30 @@ function statsTable(months, table) {
   );
 }
 
+/** How many years back a section's page looks for data when no year is asked for. */
+const YEARS_BACK_MAX = 10;
+
+function assessmentOf(code, year) {
+  return getJson(`/v1/sections/${encodePath(code)}/assessment?period=${year}`);
+}
+
+/** The year asked for; otherwise the latest year (in China time) in which the section has data. */
+async function chooseYear(code, requested) {
+  if (requested) return { year: requested, assessment: await assessmentOf(code, requested) };
+  const now = chinaYear();
+  let first = null;
+  for (let year = now; year > now - YEARS_BACK_MAX; year -= 1) {
+    const assessment = await assessmentOf(code, year);
+    first ??= assessment;
+    if (assessment.months.some((month) => month.class)) return { year, assessment };
+  }
+  return { year: now, assessment: first };
+}
+
 export async function renderSection(main, { code, year: requested }) {
-  const year = requested || chinaYear();
-  const [section, assessment, table] = await Promise.all([
+  const [section, { year, assessment }, table] = await Promise.all([
     getJson(`/v1/sections/${encodePath(code)}`),
-    getJson(`/v1/sections/${encodePath(code)}/assessment?period=${year}`),
+    chooseYear(code, requested),
     parameterTable(),
   ]);
   const route = `sections/${encodePath(code)}`;

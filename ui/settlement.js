@@ -4,6 +4,7 @@
 import { RequestError, encodePath, getBlob, getJson } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
 import { currentLanguage, t } from "./i18n.js";
+import { componentExplanations } from "./explanation.js";
 import { formatYuan } from "./money.js";
 import { genericTable, statusChip } from "./overview.js";
 import { failedVerificationPanel, verificationPanel } from "./verification.js";
@@ -106,6 +107,7 @@ export async function renderSettlement(main, { id }) {
       receiptButton(settlement.id),
       h("h3", {}, t("components")),
       genericTable(components, { kind: t("kind"), section: t("section"), amount_fen: t("amount") }),
+      componentExplanations(settlement.components, t("explanations")),
       listOrNone(t("payments"), settlement.payments, ["amount_fen", "paid_at", "reference"]),
       listOrNone(t("acknowledgements"), settlement.acknowledgements, ["jurisdiction", "key_id"]),
       listOrNone(t("disputes"), settlement.disputes, ["jurisdiction", "reason"]),

@@ -81,6 +81,11 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../ui/settlement.js"),
     },
     Asset {
+        name: "explanation.js",
+        content_type: JAVASCRIPT,
+        bytes: include_bytes!("../../ui/explanation.js"),
+    },
+    Asset {
         name: "verification.js",
         content_type: JAVASCRIPT,
         bytes: include_bytes!("../../ui/verification.js"),
