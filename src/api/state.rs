@@ -10,7 +10,8 @@ use super::metrics::Metrics;
 use super::problem::ApiError;
 use super::rate_limit::{RateLimit, RateLimiter};
 use crate::ledger_key::LedgerKey;
-use crate::store::{self, AnyConnection, LogWriter, Pool, StoreError};
+use crate::store::group_commit::GroupCommitter;
+use crate::store::{AnyConnection, LogWriter, Pool, StoreError};
 
 pub struct AppState {
     pub pool: Pool,
@@ -19,11 +20,14 @@ pub struct AppState {
     pub rate_limiter: RateLimiter,
     /// Signs checkpoints (and settlements); shared into blocking closures, hence the `Arc`.
     pub ledger_key: Arc<LedgerKey>,
+    /// Where `write` queues its work: writes that arrive together commit together.
+    pub writer: GroupCommitter,
 }
 
 impl AppState {
     pub fn new(pool: Pool, backend: &'static str, ledger_key: LedgerKey) -> Self {
         Self {
+            writer: GroupCommitter::start(pool.clone()),
             pool,
             metrics: Metrics::new(),
             backend,
@@ -52,15 +56,18 @@ impl AppState {
         .await?
     }
 
-    /// Runs `work` in one write transaction that appends its audit-log entries before commit.
+    /// Runs `work` in a write transaction that appends its audit-log entries before commit,
+    /// shared with the writes queued at the same moment (`store::group_commit`). Answers once
+    /// the transaction has committed; `work`'s own error rolls back only `work`.
     pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection, &mut LogWriter) -> Result<T, StoreError> + Send + 'static,
     {
-        self.run(move |connection| {
-            store::write_transaction(connection, work).map_err(ApiError::from)
-        })
-        .await
+        let answer = self.writer.submit(work)?;
+        answer
+            .await
+            .map_err(|_| ApiError::from(StoreError::Corrupt("the writer dropped a write".into())))?
+            .map_err(ApiError::from)
     }
 }

@@ -41,6 +41,15 @@ pub enum StoreError {
     /// names the record for the client; `reason` is for the operator's log only.
     #[error("{what} failed its integrity check: {reason}")]
     Integrity { what: String, reason: String },
+    /// More writes are waiting for the writer than it queues (`group_commit::WRITES_QUEUED_MAX`).
+    #[error("{queued} writes are already queued")]
+    WriteQueueFull { queued: usize },
+    /// The database could not be reached for a group of writes.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// The group this write belonged to failed to commit (the write itself had succeeded).
+    #[error("the write group failed to commit: {0}")]
+    GroupFailed(String),
     /// A query parameter names something outside the current state (a tree size beyond the
     /// log, an index beyond a tree), known only once the store has been read.
     #[error("{parameter}: {message}")]

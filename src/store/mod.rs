@@ -7,6 +7,7 @@ pub mod connection;
 pub mod database_url;
 pub mod error;
 pub mod export;
+pub mod group_commit;
 pub mod ledger_keys;
 pub mod log;
 pub mod page;

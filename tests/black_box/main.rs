@@ -16,6 +16,7 @@ mod demo;
 mod deployment;
 mod exceedance;
 mod full_cycle;
+mod group_commit;
 mod hostile_bodies;
 mod import_cnemc;
 mod key_commands;

@@ -31,8 +31,11 @@ impl From<StoreError> for ApiError {
                 what,
                 ref code,
             } => Self::invalid_field(&pointer(*field), format!("unknown {what} {code:?}")),
-            StoreError::Pool(_) | StoreError::Connect(_) => {
+            StoreError::Pool(_) | StoreError::Connect(_) | StoreError::Unavailable(_) => {
                 Self::Unavailable("the database is unreachable".into())
+            }
+            StoreError::WriteQueueFull { .. } => {
+                Self::Unavailable("too many writes are waiting; retry shortly".into())
             }
             StoreError::InvalidParameter {
                 parameter,
@@ -42,9 +45,10 @@ impl From<StoreError> for ApiError {
                 what: what.clone(),
                 cause: error,
             },
-            StoreError::Migration(_) | StoreError::Database(_) | StoreError::Corrupt(_) => {
-                Self::internal(error)
-            }
+            StoreError::Migration(_)
+            | StoreError::Database(_)
+            | StoreError::Corrupt(_)
+            | StoreError::GroupFailed(_) => Self::internal(error),
         }
     }
 }

@@ -20,7 +20,9 @@ use crate::store::error::StoreError;
 use crate::store::schema::{log_entries, log_head, log_nodes};
 
 /// Appends entries for one write transaction. Created by `store::write_transaction` after it
-/// has locked the head row, so no other writer can append until this transaction ends.
+/// has locked the head row, so no other writer can append until this transaction ends. Cloned
+/// by group commit before each write, to be restored when that write's savepoint rolls back.
+#[derive(Clone)]
 pub struct LogWriter {
     size: u64,
     last_leaf_hash: Hash,
