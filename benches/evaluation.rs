@@ -67,6 +67,7 @@ fn main() {
             section: row.section.clone(),
             sampled_at: row.sampled_at.clone(),
             values: serde_json::from_str(&row.values_json).expect("values"),
+            flags: BTreeMap::new(),
         })
         .collect();
     let facts = agreements::basin_section_facts(&mut connection, "bench").expect("facts");
@@ -74,6 +75,7 @@ fn main() {
     let terms: AgreementTerms = AgreementTerms {
         period: basin_domain::PeriodKind::Year,
         min_valid_months: Some(12),
+        below_detection: None,
         components: serde_json::from_value(version.version.components.clone()).expect("components"),
     };
     let valid = validate(&terms, |code| facts.get(code).copied()).expect("valid terms");
@@ -216,10 +218,11 @@ fn for_statistics(reading: &UsedReading) -> ReadingForStatistics {
             .map(|(code, text)| {
                 (
                     ParameterCode::parse(code).expect("parameter"),
-                    Decimal::from_str_exact(text).expect("decimal"),
+                    Decimal::from_str_exact(text).expect("decimal").into(),
                 )
             })
             .collect(),
+        flags: BTreeMap::new(),
     }
 }
 
