@@ -67,7 +67,6 @@ fn main() {
             section: row.section.clone(),
             sampled_at: row.sampled_at.clone(),
             values: serde_json::from_str(&row.values_json).expect("values"),
-            flags: BTreeMap::new(),
         })
         .collect();
     let facts = agreements::basin_section_facts(&mut connection, "bench").expect("facts");
