@@ -107,7 +107,12 @@ fn main() {
     // The readings are moved into the assembly: clone them before the clock starts.
     let mut copies: Vec<Vec<UsedReading>> = (0..REPEATS).map(|_| used.clone()).collect();
     let (assemble_time, document) = fastest(|| {
-        let readings = copies.pop().expect("a copy per run");
+        let readings = copies
+            .pop()
+            .expect("a copy per run")
+            .into_iter()
+            .map(Into::into)
+            .collect();
         assemble(DocumentInputs {
             id: "1".into(),
             agreement: "bench-yearly".into(),
@@ -315,6 +320,7 @@ fn seed(connection: &mut AnyConnection) {
                             .expect("values"),
                     )
                     .expect("values"),
+                    flags_json: None,
                     status: ReadingStatus::Valid,
                     reason: None,
                     revises: None,

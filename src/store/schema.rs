@@ -132,6 +132,7 @@ diesel::table! {
         invalidated_by -> Nullable<Text>,
         invalidation_reason -> Nullable<Text>,
         invalidated_log_index -> Nullable<BigInt>,
+        reading_flags -> Nullable<Text>,
     }
 }
 
@@ -157,6 +158,7 @@ diesel::table! {
         components -> Text,
         created_at -> Text,
         log_index -> BigInt,
+        below_detection -> Nullable<Text>,
     }
 }
 

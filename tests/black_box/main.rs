@@ -37,6 +37,7 @@ mod settlement_verification;
 mod settlements;
 mod slow_clients;
 mod tiles;
+mod value_flags;
 mod verify_bundle;
 mod verify_cli;
 mod witness;
