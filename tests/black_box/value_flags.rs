@@ -297,3 +297,37 @@ async fn the_assessment_counts_values_below_the_limit_as_samples_but_not_flagged
     assert_eq!(reply.body["months"][0]["samples"], json!({"tp": 3}));
     assert_eq!(reply.body["months"][0]["stats"]["tp"], "0.028");
 }
+
+#[actix_web::test]
+async fn a_new_version_states_its_own_treatment_and_settles_by_it() {
+    let app = spawn_app().await;
+    app.register_chaobai().await;
+    app.admin_post(
+        "/v1/agreements",
+        tp_threshold_agreement("tp-versions", None),
+    )
+    .await;
+    let components = tp_threshold_agreement("unused", None)["components"].clone();
+    app.admin_post(
+        "/v1/agreements/tp-versions/versions",
+        json!({"effective_from": "2025-07", "below_detection": "zero", "components": components}),
+    )
+    .await;
+    let token = app.admin_token.clone();
+    let version = app
+        .get("/v1/agreements/tp-versions/versions/2", Some(&token))
+        .await;
+    assert_eq!(version.body["below_detection"], "zero", "{}", version.text);
+    post_example_nine(&app).await;
+    let settlement = app.issue_period("tp-versions", "2025-07").await;
+    assert_eq!(settlement["agreement_version"], 2);
+    assert_eq!(settlement["inputs"]["below_detection"], "zero");
+    // (0.050 + 0 + 0.030) / 3 = 0.02666… → 0.027 ≤ 0.029: met.
+    assert_eq!(
+        settlement["inputs"]["sections"][0]["months"][0]["stats"]["tp"],
+        "0.027"
+    );
+    assert_eq!(settlement["net_fen"], 100_000);
+    let report = app.verify_as_auditor().await.unwrap();
+    assert_eq!(report.settlements, 1);
+}
