@@ -30,36 +30,6 @@ fn example_nine_readings() -> Vec<ReadingForStatistics> {
     ]
 }
 
-#[test]
-fn example_nine_enters_a_value_below_the_detection_limit_as_half_the_limit_the_limit_or_zero() {
-    let expected = [
-        (BelowDetection::HalfLimit, "0.028"),
-        (BelowDetection::Limit, "0.030"),
-        (BelowDetection::Zero, "0.027"),
-    ];
-    for (treatment, statistic) in expected {
-        let statistics = section_statistics_with(
-            &period("2025-07"),
-            WaterBody::River,
-            treatment,
-            &example_nine_readings(),
-        )
-        .unwrap();
-        let july = &statistics.months[0];
-        assert_eq!(
-            july.stats[&parameter("tp")].to_string(),
-            statistic,
-            "{treatment:?}"
-        );
-        assert_eq!(
-            july.samples[&parameter("tp")],
-            3,
-            "a <L value enters the mean"
-        );
-        assert_eq!(july.below_limit[&parameter("tp")], 1);
-    }
-}
-
 /// A July agreement with one TP threshold (limit 0.029) over `main`, with the treatment given.
 fn evaluate_july(
     below_detection: Option<&str>,
