@@ -74,6 +74,7 @@ fn main() {
     let terms: AgreementTerms = AgreementTerms {
         period: basin_domain::PeriodKind::Year,
         min_valid_months: Some(12),
+        below_detection: None,
         components: serde_json::from_value(version.version.components.clone()).expect("components"),
     };
     let valid = validate(&terms, |code| facts.get(code).copied()).expect("valid terms");
@@ -106,7 +107,12 @@ fn main() {
     // The readings are moved into the assembly: clone them before the clock starts.
     let mut copies: Vec<Vec<UsedReading>> = (0..REPEATS).map(|_| used.clone()).collect();
     let (assemble_time, document) = fastest(|| {
-        let readings = copies.pop().expect("a copy per run");
+        let readings = copies
+            .pop()
+            .expect("a copy per run")
+            .into_iter()
+            .map(Into::into)
+            .collect();
         assemble(DocumentInputs {
             id: "1".into(),
             agreement: "bench-yearly".into(),
@@ -216,10 +222,11 @@ fn for_statistics(reading: &UsedReading) -> ReadingForStatistics {
             .map(|(code, text)| {
                 (
                     ParameterCode::parse(code).expect("parameter"),
-                    Decimal::from_str_exact(text).expect("decimal"),
+                    Decimal::from_str_exact(text).expect("decimal").into(),
                 )
             })
             .collect(),
+        flags: BTreeMap::new(),
     }
 }
 
@@ -313,6 +320,7 @@ fn seed(connection: &mut AnyConnection) {
                             .expect("values"),
                     )
                     .expect("values"),
+                    flags_json: None,
                     status: ReadingStatus::Valid,
                     reason: None,
                     revises: None,

@@ -26,6 +26,11 @@ pub struct AgreementVersion {
     pub effective_to: Option<String>,
     /// Months with data a needed parameter must have (the default, every month, is written out).
     pub min_valid_months: u32,
+    /// How values below the detection limit (`<L`) enter means; absent when the version does not
+    /// state it, which means `half_limit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::api::schemas::BelowDetectionTreatment>)]
+    pub below_detection: Option<basin_domain::BelowDetection>,
     /// The components as written (compensation.md §5).
     #[schema(value_type = Vec<crate::api::schemas::ComponentTerms>)]
     pub components: serde_json::Value,

@@ -135,6 +135,7 @@ diesel::table! {
         invalidated_by -> Nullable<Text>,
         invalidation_reason -> Nullable<Text>,
         invalidated_log_index -> Nullable<BigInt>,
+        reading_flags -> Nullable<Text>,
     }
 }
 
@@ -160,6 +161,7 @@ diesel::table! {
         components -> Text,
         created_at -> Text,
         log_index -> BigInt,
+        below_detection -> Nullable<Text>,
     }
 }
 

@@ -311,3 +311,34 @@ async fn the_http_import_takes_a_multipart_form_and_needs_an_admin() {
         ["/year"]
     );
 }
+
+#[actix_web::test]
+async fn a_row_in_maintenance_is_kept_invalid_with_every_value_flagged_m() {
+    let app = spawn_app().await;
+    register_map_stations(&mut app.pool.get().unwrap());
+    import(&mut app.pool.get().unwrap(), DAILY, None);
+    let token = app.admin_token.clone();
+    // 古北口 2020-07-02 08:00 is published in 维护; 2020-07-01 08:00 is 正常.
+    let reply = app
+        .get(
+            "/v1/sections/gubeikou/readings?from=2020-07-01T00:00:00%2B08:00&to=2020-07-03T00:00:00%2B08:00",
+            Some(&token),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let items = reply.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{}", reply.text);
+    assert_eq!(items[0]["status"], "valid");
+    assert!(items[0].get("flags").is_none(), "{}", items[0]);
+    let maintenance = &items[1];
+    assert_eq!(maintenance["status"], "invalid");
+    assert_eq!(maintenance["reason"], "维护");
+    let values = maintenance["values"].as_object().unwrap();
+    let flags = maintenance["flags"].as_object().unwrap();
+    assert!(!values.is_empty());
+    assert_eq!(
+        flags.keys().collect::<Vec<_>>(),
+        values.keys().collect::<Vec<_>>()
+    );
+    assert!(flags.values().all(|flag| flag == "M"), "{flags:?}");
+}

@@ -40,6 +40,7 @@ mod settlements;
 mod slow_clients;
 mod tiles;
 mod tokens;
+mod value_flags;
 mod verify_bundle;
 mod verify_cli;
 mod witness;

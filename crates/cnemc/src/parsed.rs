@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use basin_domain::ValueFlag;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -62,6 +63,10 @@ pub enum RowStatus {
 
 /// The status text that marks a valid reading.
 const STATUS_NORMAL: &str = "正常";
+/// Maintenance: the values are flagged `M` (HJ 212).
+const STATUS_MAINTENANCE: &str = "维护";
+/// The station stopped (`停站`, also written `停运`): the values are flagged `F` (HJ 212).
+const STATUS_STOPPED: [&str; 2] = ["停站", "停运"];
 /// The reason given when the status column is empty (as in the 2026 rows).
 const STATUS_UNKNOWN: &str = "unknown";
 
@@ -81,11 +86,50 @@ impl RowStatus {
     pub fn is_valid(&self) -> bool {
         matches!(self, RowStatus::Valid)
     }
+
+    /// The HJ 212 flag that the row's values carry: `M` for 维护, `F` for 停站 / 停运, none for a
+    /// normal row (its values are `N`) or for statuses HJ 212 has no letter for (不具备运行条件,
+    /// an empty status). The row stays invalid all the same: the flag says why, value by value,
+    /// as a data logger would.
+    pub fn value_flag(&self) -> Option<ValueFlag> {
+        match self {
+            RowStatus::Valid => None,
+            RowStatus::Invalid { reason } if reason == STATUS_MAINTENANCE => {
+                Some(ValueFlag::Maintenance)
+            }
+            RowStatus::Invalid { reason } if STATUS_STOPPED.contains(&reason.as_str()) => {
+                Some(ValueFlag::Stopped)
+            }
+            RowStatus::Invalid { .. } => None,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn maintenance_rows_flag_their_values_m_and_stopped_rows_f() {
+        assert_eq!(
+            RowStatus::from_published("维护").value_flag(),
+            Some(ValueFlag::Maintenance)
+        );
+        assert_eq!(
+            RowStatus::from_published("停站").value_flag(),
+            Some(ValueFlag::Stopped)
+        );
+        assert_eq!(
+            RowStatus::from_published("停运").value_flag(),
+            Some(ValueFlag::Stopped)
+        );
+        assert_eq!(RowStatus::from_published("正常").value_flag(), None);
+        assert_eq!(
+            RowStatus::from_published("不具备运行条件").value_flag(),
+            None
+        );
+        assert_eq!(RowStatus::from_published("").value_flag(), None);
+    }
 
     #[test]
     fn only_the_normal_status_is_valid() {

@@ -11,6 +11,7 @@ pub mod assessment;
 pub mod code;
 pub mod decimal_text;
 pub mod evaluation;
+pub mod measured;
 pub mod money;
 pub mod parameter;
 pub mod period;
@@ -19,6 +20,7 @@ pub mod statistics;
 pub mod value;
 
 pub use code::{Code, CodeError};
+pub use measured::{BelowDetection, Measured, ValueFlag, ValueLiteral};
 pub use money::Fen;
 pub use parameter::ParameterCode;
 pub use period::{Month, Period, PeriodKind};

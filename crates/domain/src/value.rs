@@ -30,6 +30,10 @@ pub enum ValueError {
     PhOutOfRange,
     #[error("{parameter} must not be negative")]
     Negative { parameter: ParameterCode },
+    #[error("a detection limit is written '<' immediately followed by a decimal such as <0.02 (no space, no second '<', no exponent)")]
+    MalformedLimit,
+    #[error("a detection limit must be positive, as in <0.02")]
+    LimitNotPositive,
 }
 
 impl From<LiteralError> for ValueError {

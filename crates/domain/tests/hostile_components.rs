@@ -236,7 +236,7 @@ proptest! {
                 let written = serde_json::to_value(&parsed).unwrap_or(Value::Null);
                 prop_assert_eq!(parse_components(&written), Ok(parsed.clone()));
                 for period in [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year] {
-                    let terms = AgreementTerms { period, min_valid_months: None, components: parsed.clone() };
+                    let terms = AgreementTerms { period, min_valid_months: None, below_detection: None, components: parsed.clone() };
                     let _ = validate(&terms, known_sections);
                 }
             }

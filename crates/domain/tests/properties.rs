@@ -72,8 +72,9 @@ fn reading_strategy() -> impl Strategy<Value = ReadingForStatistics> {
                 sampled_at: start + chrono::TimeDelta::seconds(offset_seconds),
                 values: values
                     .into_iter()
-                    .map(|(code, value)| (parameter(code), value))
+                    .map(|(code, value)| (parameter(code), value.into()))
                     .collect(),
+                flags: BTreeMap::new(),
             }
         })
 }

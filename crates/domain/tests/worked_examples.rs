@@ -338,3 +338,42 @@ fn example_eight_with_a_cap_of_fifty_ten_thousand_yuan_charges_the_cap() {
     assert_eq!(cod["capped"], true);
     assert_eq!(cod["charge_fen"], 50_000_000);
 }
+
+/// Example 9's TP values of one month: `0.050`, `<0.010`, `0.030`.
+fn example_nine_readings() -> Vec<basin_domain::statistics::ReadingForStatistics> {
+    vec![
+        reading(1, "2025-07-01T08:00:00+08:00", &[("tp", "0.050")]),
+        reading(2, "2025-07-02T08:00:00+08:00", &[("tp", "<0.010")]),
+        reading(3, "2025-07-03T08:00:00+08:00", &[("tp", "0.030")]),
+    ]
+}
+
+#[test]
+fn example_nine_enters_a_value_below_the_detection_limit_as_half_the_limit_the_limit_or_zero() {
+    let expected = [
+        (basin_domain::BelowDetection::HalfLimit, "0.028"),
+        (basin_domain::BelowDetection::Limit, "0.030"),
+        (basin_domain::BelowDetection::Zero, "0.027"),
+    ];
+    for (treatment, statistic) in expected {
+        let statistics = basin_domain::statistics::section_statistics_with(
+            &period("2025-07"),
+            WaterBody::River,
+            treatment,
+            &example_nine_readings(),
+        )
+        .unwrap();
+        let july = &statistics.months[0];
+        assert_eq!(
+            july.stats[&parameter("tp")].to_string(),
+            statistic,
+            "{treatment:?}"
+        );
+        assert_eq!(
+            july.samples[&parameter("tp")],
+            3,
+            "a <L value enters the mean"
+        );
+        assert_eq!(july.below_limit[&parameter("tp")], 1);
+    }
+}

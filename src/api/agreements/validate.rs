@@ -5,14 +5,16 @@ use std::collections::BTreeMap;
 
 use basin_domain::agreement::{parse_components, validate, AgreementTerms, ValidTerms};
 use basin_domain::quality::SectionFacts;
-use basin_domain::{Code, Period, PeriodKind};
+use basin_domain::{BelowDetection, Code, Period, PeriodKind};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::api::checks::Checks;
 use crate::api::problem::ApiError;
-use crate::api::schemas::{ComponentTerms, PeriodKind as PeriodKindSchema};
+use crate::api::schemas::{
+    BelowDetectionTreatment, ComponentTerms, PeriodKind as PeriodKindSchema,
+};
 use crate::model::agreement::AgreementVersion;
 use crate::model::time::utc_text;
 use crate::store::agreements::{self, AgreementRow, NewVersion};
@@ -60,6 +62,10 @@ pub struct NewAgreement {
     /// Months with data each needed parameter must have; default every month of the period.
     #[schema(minimum = 1, maximum = 12)]
     pub min_valid_months: Option<u32>,
+    /// How values below the detection limit (`<L`) enter means: `half_limit` (default), `limit`,
+    /// `zero`, or `refuse` (a month with such a value of a needed parameter is a 422).
+    #[schema(value_type = Option<BelowDetectionTreatment>)]
+    pub below_detection: Option<BelowDetection>,
     /// Components as in compensation.md §5 (rule numbers are decimal strings, money is fen).
     #[schema(value_type = Vec<ComponentTerms>, min_items = 1, max_items = 32)]
     pub components: serde_json::Value,
@@ -78,6 +84,9 @@ pub struct NewAgreementVersion {
     pub effective_to: Option<String>,
     #[schema(minimum = 1, maximum = 12)]
     pub min_valid_months: Option<u32>,
+    /// As for a new agreement; a version that omits it uses `half_limit` (it is not inherited).
+    #[schema(value_type = Option<BelowDetectionTreatment>)]
+    pub below_detection: Option<BelowDetection>,
     #[schema(value_type = Vec<ComponentTerms>, min_items = 1, max_items = 32)]
     pub components: serde_json::Value,
 }
@@ -87,6 +96,7 @@ struct VersionParts<'a> {
     effective_from: &'a str,
     effective_to: Option<&'a str>,
     min_valid_months: Option<u32>,
+    below_detection: Option<BelowDetection>,
     components: &'a serde_json::Value,
 }
 
@@ -141,6 +151,7 @@ pub fn prepare_agreement(
         effective_from: &request.effective_from,
         effective_to: request.effective_to.as_deref(),
         min_valid_months: request.min_valid_months,
+        below_detection: request.below_detection,
         components: &request.components,
     };
     let kind = period_kind(&request.period).ok();
@@ -159,6 +170,7 @@ pub fn prepare_agreement(
         effective_from: checked.effective_from.to_string(),
         effective_to: checked.effective_to.map(|to| to.to_string()),
         min_valid_months: checked.terms.min_valid_months(),
+        below_detection: request.below_detection,
         components: components_json(&checked.terms)?,
         created_at: utc_text(now),
     })
@@ -178,6 +190,7 @@ pub fn prepare_version(
         effective_from: &request.effective_from,
         effective_to: request.effective_to.as_deref(),
         min_valid_months: request.min_valid_months,
+        below_detection: request.below_detection,
         components: &request.components,
     };
     let checked = check_version(&mut checks, kind, &parts, &sections);
@@ -188,6 +201,7 @@ pub fn prepare_version(
         effective_from: checked.effective_from,
         effective_to: checked.effective_to,
         min_valid_months: checked.terms.min_valid_months(),
+        below_detection: request.below_detection,
         components: components_json(&checked.terms)?,
         created_at: utc_text(now),
     })
@@ -224,6 +238,7 @@ fn check_version(
     let terms = AgreementTerms {
         period: kind,
         min_valid_months: parts.min_valid_months,
+        below_detection: parts.below_detection,
         components,
     };
     let valid = match validate(&terms, |code| sections.get(code).copied()) {

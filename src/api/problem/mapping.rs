@@ -111,6 +111,16 @@ impl From<EvaluationError> for ApiError {
                     errors,
                 }
             }
+            EvaluationError::BelowDetectionRefused(refused) => Self::Unprocessable {
+                detail: format!(
+                    "the period cannot be settled: the agreement refuses values below the detection limit, and {} series (section and parameter) have some",
+                    refused.len()
+                ),
+                errors: refused
+                    .iter()
+                    .map(|item| FieldProblem::pointer("/period", item.below_limit_text()))
+                    .collect(),
+            },
             other => Self::invalid_field("/period", other.to_string()),
         }
     }

@@ -10,7 +10,7 @@ use crate::api::json::JsonBody;
 use crate::api::pagination::{decode_cursor, encode_cursor, parse_limit, ListResponse};
 use crate::api::problem::{ApiError, Problem};
 use crate::api::readings::validate::ReadingBatchRequest;
-use crate::api::schemas::{DecimalText, ParameterName, ReadingStatus};
+use crate::api::schemas::{ParameterName, ReadingStatus, ValueFlagLetter, ValueText};
 use crate::api::state::AppState;
 use crate::model::time::utc_text;
 use crate::store::page::PageRequest;
@@ -51,9 +51,13 @@ pub struct Reading {
     pub section: String,
     pub station: String,
     pub sampled_at: String,
-    /// Parameter code → the decimal exactly as sent.
-    #[schema(value_type = BTreeMap<ParameterName, DecimalText>)]
+    /// Parameter code → the value exactly as sent (`0.270`, or `<0.02` below the detection limit).
+    #[schema(value_type = BTreeMap<ParameterName, ValueText>)]
     pub values: serde_json::Value,
+    /// Parameter code → HJ 212 flag letter, exactly as sent; absent when the reading has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<BTreeMap<ParameterName, ValueFlagLetter>>)]
+    pub flags: Option<serde_json::Value>,
     #[schema(value_type = ReadingStatus)]
     pub status: String,
     pub reason: Option<String>,
@@ -67,6 +71,12 @@ pub struct Reading {
 impl Reading {
     pub fn from_stored(stored: StoredReading) -> Result<Self, ApiError> {
         let values = serde_json::from_str(&stored.values_json).map_err(ApiError::internal)?;
+        let flags = stored
+            .flags_json
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(ApiError::internal)?;
         let invalidation = match (
             stored.invalidated_at,
             stored.invalidated_by,
@@ -85,6 +95,7 @@ impl Reading {
             station: stored.station,
             sampled_at: stored.sampled_at,
             values,
+            flags,
             status: stored.status,
             reason: stored.reason,
             batch_id: stored.batch_id,

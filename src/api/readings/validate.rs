@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::api::json::escape_pointer_token;
 use crate::api::problem::{ApiError, FieldProblem};
 use crate::api::schemas::{
-    MeasuredValueInput, ParameterName, ReadingStatus as ReadingStatusSchema,
+    MeasuredValueInput, ParameterName, ReadingStatus as ReadingStatusSchema, ValueFlagLetter,
 };
 
 pub use basin_ledger_core::batch::READINGS_PER_BATCH_MAX;
@@ -48,6 +48,10 @@ pub struct ReadingRequest {
     /// Parameter code (GB 3838 table) → decimal as a JSON number or string, at most 6 decimals.
     #[schema(value_type = BTreeMap<ParameterName, MeasuredValueInput>, example = json!({"ph": 7.62, "do": "7.51", "nh3n": 0.27}))]
     pub values: BTreeMap<String, Box<RawValue>>,
+    /// Parameter code → HJ 212 flag letter, for parameters that have a value in this reading. A
+    /// value flagged other than `N` is kept and shown but does not count.
+    #[schema(value_type = Option<BTreeMap<ParameterName, ValueFlagLetter>>, example = json!({"ph": "M"}))]
+    pub flags: Option<BTreeMap<String, Box<RawValue>>>,
     /// `valid` (default) or `invalid` (needs a reason).
     #[schema(value_type = Option<ReadingStatusSchema>)]
     pub status: Option<String>,

@@ -17,6 +17,19 @@ pub enum PeriodKind {
     Year,
 }
 
+/// How a value below the detection limit (`<L`) enters a mean (compensation.md §2): `L / 2`
+/// (the default), `L` or `0`; `refuse` answers 422 for a month in which a parameter a component
+/// needs has such a value.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum BelowDetectionTreatment {
+    HalfLimit,
+    Limit,
+    Zero,
+    Refuse,
+}
+
 /// The component kinds of compensation.md §5.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -16,10 +16,10 @@ mod readings;
 mod registry;
 mod settlements;
 
-pub use agreements::{ComponentKind, ComponentTerms, PeriodKind};
+pub use agreements::{BelowDetectionTreatment, ComponentKind, ComponentTerms, PeriodKind};
 pub use readings::{
     DecimalText, MeasuredValueInput, MonthStatistics, ParameterName, ReadingStatus,
-    SectionAssessment, WaterClass,
+    SectionAssessment, ValueFlagLetter, ValueText, WaterClass,
 };
 pub use registry::{LatitudeInput, LongitudeInput, TargetClass, WaterBody};
 pub use settlements::{ComponentAmount, SectionInputs, SettlementInputs, SettlementStatus};

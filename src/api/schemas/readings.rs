@@ -109,24 +109,55 @@ pub enum ParameterName {
 pub struct DecimalText(String);
 
 /// A measured value as sent: a JSON number or a decimal string, no exponent and at most 6
-/// decimals, returned as the same literal text. Concentrations and flow are not negative and pH
-/// is 0 to 14; the server names each value that breaks a rule.
+/// decimals, or a detection-limit string `<L`; returned as the same literal text. Concentrations
+/// and flow are not negative and pH is 0 to 14; the server names each value that breaks a rule.
 pub struct MeasuredValueInput;
 
 impl PartialSchema for MeasuredValueInput {
     fn schema() -> RefOr<Schema> {
         OneOfBuilder::new()
             .item(decimal_string(DECIMAL_PATTERN, "0.018"))
+            .item(decimal_string(BELOW_LIMIT_PATTERN, "<0.02"))
             .item(number(None, None))
             .description(Some(
                 "A JSON number or a decimal string (`-?[0-9]+(\\.[0-9]{1,6})?`): no exponent, at \
-                 most 6 decimals. Not negative except for temperature; pH from 0 to 14.",
+                 most 6 decimals. Not negative except for temperature; pH from 0 to 14. Or a \
+                 detection-limit string: `<` immediately followed by a positive decimal (`<0.02`).",
             ))
             .into()
     }
 }
 
 impl ToSchema for MeasuredValueInput {}
+
+/// `<` immediately followed by a decimal of the usual grammar (the limit, positive).
+const BELOW_LIMIT_PATTERN: &str = r"^<[0-9]+(\.[0-9]{1,6})?$";
+
+/// A value exactly as sent: a decimal string (`0.270`) or a detection-limit string (`<0.02`).
+pub struct ValueText;
+
+impl PartialSchema for ValueText {
+    fn schema() -> RefOr<Schema> {
+        decimal_string(r"^(-?|<)[0-9]+(\.[0-9]{1,6})?$", "0.018").into()
+    }
+}
+
+impl ToSchema for ValueText {}
+
+/// A per-value HJ 212 flag: N normal; F stopped, M maintenance, S set by hand, D fault,
+/// C calibration, T over range, B communication failure. Only `N` values count.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+pub enum ValueFlagLetter {
+    N,
+    F,
+    M,
+    S,
+    D,
+    C,
+    T,
+    B,
+}
 
 /// One month's statistics of a section.
 #[derive(ToSchema)]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::agreements::ComponentKind;
+use super::agreements::{BelowDetectionTreatment, ComponentKind};
 use super::readings::{DecimalText, MonthStatistics, WaterClass};
 
 /// Where a settlement is in its lifecycle.
@@ -31,6 +31,10 @@ pub struct SectionInputs {
     #[schema(value_type = BTreeMap<String, DecimalText>)]
     stats: BTreeMap<String, String>,
     class: Option<WaterClass>,
+    /// Month → parameter code → how many values below the detection limit its monthly statistic
+    /// contains; absent when there are none.
+    #[schema(example = json!({"2025-07": {"tp": 3}}))]
+    below_limit: Option<BTreeMap<String, BTreeMap<String, u64>>>,
 }
 
 /// The settlement document's `inputs`: what the amounts were computed from.
@@ -43,6 +47,9 @@ pub struct SettlementInputs {
     reading_count: u64,
     /// In section code order.
     sections: Vec<SectionInputs>,
+    /// The agreement's treatment of values below the detection limit; present when the version
+    /// states it or when some statistic contains such a value.
+    below_detection: Option<BelowDetectionTreatment>,
 }
 
 /// One component's signed amount and how it was reached.

@@ -17,6 +17,8 @@ pub(super) struct Candidate {
     pub(super) line: usize,
     pub(super) sampled_at: String,
     pub(super) values_json: String,
+    /// Every value's HJ 212 flag (维护 → M, 停站 → F) as a JSON object, or `None`.
+    pub(super) flags_json: Option<String>,
     pub(super) status: &'static str,
     pub(super) reason: Option<String>,
 }
@@ -25,6 +27,7 @@ impl Candidate {
     /// Same values, status and reason as a stored reading: a duplicate, not a conflict.
     pub(super) fn matches_stored(&self, stored: &StoredReading) -> bool {
         stored.values_json == self.values_json
+            && stored.flags_json == self.flags_json
             && stored.status == self.status
             && stored.reason == self.reason
     }
@@ -32,6 +35,7 @@ impl Candidate {
     /// Same values, status and reason as an earlier row of the same file.
     pub(super) fn matches(&self, earlier: &Candidate) -> bool {
         earlier.values_json == self.values_json
+            && earlier.flags_json == self.flags_json
             && earlier.status == self.status
             && earlier.reason == self.reason
     }
@@ -96,12 +100,23 @@ pub(super) fn candidate(
     };
     let values_json =
         serde_json::to_string(&values).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let flags_json = row
+        .status
+        .value_flag()
+        .map(|flag| {
+            let flags: BTreeMap<&str, &str> =
+                values.keys().map(|code| (*code, flag.as_str())).collect();
+            serde_json::to_string(&flags)
+        })
+        .transpose()
+        .map_err(|error| StoreError::Corrupt(error.to_string()))?;
     Ok(Ok((
         station.to_owned(),
         Candidate {
             line: row.line,
             sampled_at: utc_text(row.sampled_at),
             values_json,
+            flags_json,
             status,
             reason,
         },

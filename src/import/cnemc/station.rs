@@ -163,6 +163,10 @@ fn batch_body(
             if let Some(revises) = revises {
                 reading["revises"] = (*revises).into();
             }
+            if let Some(flags_json) = &candidate.flags_json {
+                reading["flags"] = serde_json::from_str(flags_json)
+                    .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            }
             Ok(reading)
         })
         .collect::<Result<_, StoreError>>()?;

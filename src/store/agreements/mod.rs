@@ -127,6 +127,7 @@ pub struct NewVersion {
     pub effective_from: Period,
     pub effective_to: Option<Period>,
     pub min_valid_months: u32,
+    pub below_detection: Option<basin_domain::BelowDetection>,
     pub components: serde_json::Value,
     pub created_at: String,
 }
@@ -186,6 +187,7 @@ pub fn add_version(
         effective_from: new.effective_from.to_string(),
         effective_to: new.effective_to.map(|to| to.to_string()),
         min_valid_months: new.min_valid_months,
+        below_detection: new.below_detection,
         components: new.components.clone(),
         created_at: new.created_at.clone(),
     };
@@ -227,6 +229,8 @@ fn insert_version(
             agreement_versions::components.eq(components),
             agreement_versions::created_at.eq(&version.created_at),
             agreement_versions::log_index.eq(to_i64(index)?),
+            agreement_versions::below_detection
+                .eq(version.below_detection.map(|treatment| treatment.as_str())),
         ))
         .execute(connection)?;
     Ok(AgreementReceipt {

@@ -18,6 +18,12 @@ fn view(agreement: &AgreementRow, row: VersionRow) -> Result<AgreementVersionVie
         ))
     };
     let components = serde_json::from_str(&row.components).map_err(|_| corrupt("components"))?;
+    let below_detection = row
+        .below_detection
+        .as_deref()
+        .map(|text| serde_json::from_value(serde_json::Value::String(text.to_owned())))
+        .transpose()
+        .map_err(|_| corrupt("below_detection"))?;
     Ok(AgreementVersionView {
         version: AgreementVersion {
             agreement: agreement.code.clone(),
@@ -31,6 +37,7 @@ fn view(agreement: &AgreementRow, row: VersionRow) -> Result<AgreementVersionVie
             effective_to: row.effective_to,
             min_valid_months: u32::try_from(row.min_valid_months)
                 .map_err(|_| corrupt("min_valid_months"))?,
+            below_detection,
             components,
             created_at: row.created_at,
         },

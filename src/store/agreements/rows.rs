@@ -33,6 +33,7 @@ pub struct VersionRow {
     pub components: String,
     pub created_at: String,
     pub log_index: i64,
+    pub below_detection: Option<String>,
 }
 
 pub fn find_agreement(

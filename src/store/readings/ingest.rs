@@ -31,6 +31,7 @@ struct ReadingInsert<'a> {
     invalidated_at: Option<&'a str>,
     invalidated_by: Option<&'a str>,
     invalidation_reason: Option<&'a str>,
+    reading_flags: Option<&'a str>,
 }
 
 /// The stored receipt of an earlier batch with this id, with the hash of its body.
@@ -108,6 +109,7 @@ pub fn ingest_batch(
             invalidated_at: None,
             invalidated_by: None,
             invalidation_reason: None,
+            reading_flags: reading.flags_json.as_deref(),
         })
         .collect();
     insert_rows(connection, &rows)?;

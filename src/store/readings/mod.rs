@@ -61,6 +61,8 @@ pub struct StoredReading {
     pub invalidated_by: Option<String>,
     pub invalidation_reason: Option<String>,
     pub invalidated_log_index: Option<i64>,
+    /// The per-value flags object as stored (code → letter), or `None` without flags.
+    pub flags_json: Option<String>,
 }
 
 macro_rules! reading_columns {
@@ -80,6 +82,7 @@ macro_rules! reading_columns {
             readings::invalidated_by,
             readings::invalidation_reason,
             readings::invalidated_log_index,
+            readings::reading_flags,
         )
     };
 }

@@ -115,9 +115,23 @@ impl StoredReading {
         for (code, literal) in literals {
             let parameter = basin_domain::ParameterCode::parse(&code)
                 .map_err(|_| corrupt(format!("parameter {code}")))?;
-            let value = basin_domain::MeasuredValue::parse_for(parameter, &literal)
+            let value = basin_domain::ValueLiteral::parse_for(parameter, &literal)
                 .map_err(|error| corrupt(format!("{code} {literal:?}: {error}")))?;
-            values.insert(parameter, value.decimal());
+            values.insert(parameter, value.measured());
+        }
+        let letters: std::collections::BTreeMap<String, String> = match &self.flags_json {
+            None => Default::default(),
+            Some(text) => {
+                serde_json::from_str(text).map_err(|error| corrupt(format!("flags: {error}")))?
+            }
+        };
+        let mut flags = std::collections::BTreeMap::new();
+        for (code, letter) in letters {
+            let parameter = basin_domain::ParameterCode::parse(&code)
+                .map_err(|_| corrupt(format!("flag parameter {code}")))?;
+            let flag = basin_domain::ValueFlag::parse(&letter)
+                .map_err(|error| corrupt(format!("flag of {code} {letter:?}: {error}")))?;
+            flags.insert(parameter, flag);
         }
         let sampled_at = chrono::DateTime::parse_from_rfc3339(&self.sampled_at)
             .map_err(|error| corrupt(format!("sampled_at: {error}")))?
@@ -126,6 +140,7 @@ impl StoredReading {
             id: self.id,
             sampled_at,
             values,
+            flags,
         })
     }
 }

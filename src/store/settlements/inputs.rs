@@ -155,6 +155,7 @@ impl InputSource for StoreInputs<'_> {
                     section: reading.section.clone(),
                     sampled_at: reading.sampled_at.clone(),
                     values_json: reading.values_json.clone(),
+                    flags_json: reading.flags_json.clone(),
                 });
             }
         }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::RuleDecimal;
 use crate::code::Code;
+use crate::measured::BelowDetection;
 use crate::money::Fen;
 use crate::period::PeriodKind;
 use crate::quality::WaterClass;
@@ -22,6 +23,9 @@ pub struct AgreementTerms {
     /// Months with data a needed parameter must have; absent means every month of the period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_valid_months: Option<u32>,
+    /// How values below the detection limit enter means; absent means `half_limit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below_detection: Option<BelowDetection>,
     pub components: Vec<Component>,
 }
 

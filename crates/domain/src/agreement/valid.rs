@@ -8,6 +8,7 @@ use serde::{Serialize, Serializer};
 
 use super::{AgreementTerms, ComponentKind};
 use crate::code::Code;
+use crate::measured::BelowDetection;
 use crate::money::Fen;
 use crate::parameter::ParameterCode;
 use crate::period::PeriodKind;
@@ -34,6 +35,16 @@ impl ValidTerms {
     /// `min_valid_months` with its default (every month of the period) applied.
     pub fn min_valid_months(&self) -> u32 {
         self.min_valid_months
+    }
+
+    /// How values below the detection limit enter means, with its default (`half_limit`) applied.
+    pub fn below_detection(&self) -> BelowDetection {
+        self.terms.below_detection.unwrap_or_default()
+    }
+
+    /// Whether the terms state `below_detection` themselves rather than leave it to the default.
+    pub fn states_below_detection(&self) -> bool {
+        self.terms.below_detection.is_some()
     }
 
     /// Every section the rules read, inflow sections included, in code order without repeats.

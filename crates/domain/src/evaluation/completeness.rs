@@ -13,13 +13,10 @@ use crate::period::Period;
 use crate::statistics::{MonthSummary, SectionStatistics};
 
 /// A needed series: a parameter at a section, or (`None`) any class parameter at a section.
-type Need = (Code, Option<ParameterCode>);
+pub(super) type Need = (Code, Option<ParameterCode>);
 
-pub(super) fn check(
-    terms: &ValidTerms,
-    period: &Period,
-    statistics: &BTreeMap<Code, SectionStatistics>,
-) -> Result<(), EvaluationError> {
+/// Every series a component needs, with the months of data it must have.
+pub(super) fn needs(terms: &ValidTerms, period: &Period) -> BTreeMap<Need, u32> {
     let every_month = period.months().len() as u32;
     let mut required: BTreeMap<Need, u32> = BTreeMap::new();
     let mut need = |section: &Code, parameter: Option<ParameterCode>, months: u32| {
@@ -57,7 +54,15 @@ pub(super) fn check(
             Rule::Reduction(rule) => need(&rule.section, Some(rule.parameter), minimum),
         }
     }
+    required
+}
 
+pub(super) fn check(
+    terms: &ValidTerms,
+    period: &Period,
+    statistics: &BTreeMap<Code, SectionStatistics>,
+) -> Result<(), EvaluationError> {
+    let required = needs(terms, period);
     let mut missing = Vec::new();
     for ((section, parameter), months_required) in required {
         let Some(section_statistics) = statistics.get(&section) else {

@@ -7,6 +7,7 @@
 
 mod amounts;
 mod attainment;
+mod below_detection;
 mod class_steps;
 mod completeness;
 mod exceedance;
@@ -30,7 +31,9 @@ use crate::money::Fen;
 use crate::parameter::ParameterCode;
 use crate::period::{Month, Period};
 use crate::quality::{SectionFacts, WaterClass};
-use crate::statistics::{section_statistics, MonthSummary, ReadingForStatistics, StatisticsError};
+use crate::statistics::{
+    section_statistics_with, MonthSummary, ReadingForStatistics, StatisticsError,
+};
 
 use amounts::{Context, RuleFailure};
 pub use settle::{settle_direction, PaymentDirection};
@@ -54,6 +57,10 @@ pub struct SectionInputs {
     #[serde(serialize_with = "serialize_decimal_map")]
     pub stats: BTreeMap<ParameterCode, Decimal>,
     pub class: Option<WaterClass>,
+    /// Month → parameter → how many values below the detection limit its monthly statistic
+    /// contains; omitted when there are none, so documents without such values keep their bytes.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub below_limit: BTreeMap<Month, BTreeMap<ParameterCode, u64>>,
 }
 
 /// One component's signed amount and how it was reached (decimals as strings, counts as integers).
@@ -111,6 +118,10 @@ pub enum EvaluationError {
     UnknownSection(Code),
     #[error("data are missing: {}", join(.0))]
     Incomplete(Vec<MissingData>),
+    /// The agreement says `below_detection: "refuse"` and these needed series have values below the
+    /// detection limit in these months.
+    #[error("the agreement refuses values below the detection limit: {}", join_refused(.0))]
+    BelowDetectionRefused(Vec<MissingData>),
     #[error(transparent)]
     Statistics(#[from] StatisticsError),
     #[error("component {component} ({kind}): {message}")]
@@ -128,6 +139,26 @@ fn join(missing: &[MissingData]) -> String {
     parts.join("; ")
 }
 
+fn join_refused(refused: &[MissingData]) -> String {
+    let parts: Vec<String> = refused.iter().map(MissingData::below_limit_text).collect();
+    parts.join("; ")
+}
+
+impl MissingData {
+    /// The series and months, said of values below the detection limit.
+    pub fn below_limit_text(&self) -> String {
+        let months: Vec<String> = self.months.iter().map(Month::to_string).collect();
+        let parameter = self
+            .parameter
+            .map_or_else(|| "a class parameter".to_owned(), |p| p.to_string());
+        format!(
+            "section {} has {parameter} values below the detection limit in {}",
+            self.section,
+            months.join(", ")
+        )
+    }
+}
+
 pub fn evaluate(input: EvaluationInput) -> Result<Evaluation, EvaluationError> {
     if input.period.kind() != input.terms.period_kind() {
         return Err(EvaluationError::PeriodKindMismatch {
@@ -142,10 +173,16 @@ pub fn evaluate(input: EvaluationInput) -> Result<Evaluation, EvaluationError> {
             .get(&section)
             .ok_or_else(|| EvaluationError::UnknownSection(section.clone()))?;
         let readings = input.readings.get(&section).map_or(&[][..], Vec::as_slice);
-        let computed = section_statistics(&input.period, facts.water_body, readings)?;
+        let computed = section_statistics_with(
+            &input.period,
+            facts.water_body,
+            input.terms.below_detection(),
+            readings,
+        )?;
         statistics.insert(section, computed);
     }
     completeness::check(&input.terms, &input.period, &statistics)?;
+    below_detection::check(&input.terms, &input.period, &statistics)?;
 
     let context = Context {
         facts: &input.sections,
@@ -182,6 +219,12 @@ pub fn evaluate(input: EvaluationInput) -> Result<Evaluation, EvaluationError> {
         .into_iter()
         .map(|(section, statistics)| SectionInputs {
             section,
+            below_limit: statistics
+                .months
+                .iter()
+                .filter(|summary| !summary.below_limit.is_empty())
+                .map(|summary| (summary.month, summary.below_limit.clone()))
+                .collect(),
             months: statistics.months,
             stats: statistics.stats,
             class: statistics.class,

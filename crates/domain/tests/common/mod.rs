@@ -7,7 +7,7 @@ use basin_domain::agreement::{validate, AgreementTerms, ValidTerms};
 use basin_domain::evaluation::{evaluate, Evaluation, EvaluationError, EvaluationInput};
 use basin_domain::quality::SectionFacts;
 use basin_domain::statistics::ReadingForStatistics;
-use basin_domain::{Code, ParameterCode, Period, WaterBody, WaterClass};
+use basin_domain::{Code, Measured, ParameterCode, Period, ValueLiteral, WaterBody, WaterClass};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -34,6 +34,13 @@ pub fn parameter(text: &str) -> ParameterCode {
     ParameterCode::parse(text).unwrap()
 }
 
+/// What a literal (`0.05`, `<0.010`) of a parameter measures.
+pub fn measured(code: &str, text: &str) -> Measured {
+    ValueLiteral::parse_for(parameter(code), text)
+        .unwrap()
+        .measured()
+}
+
 /// One reading; values are `(code, literal)` pairs.
 pub fn reading(id: i64, sampled_at: &str, values: &[(&str, &str)]) -> ReadingForStatistics {
     ReadingForStatistics {
@@ -41,8 +48,9 @@ pub fn reading(id: i64, sampled_at: &str, values: &[(&str, &str)]) -> ReadingFor
         sampled_at: instant(sampled_at),
         values: values
             .iter()
-            .map(|(code, text)| (parameter(code), decimal(text)))
+            .map(|(code, text)| (parameter(code), measured(code, text)))
             .collect(),
+        flags: BTreeMap::new(),
     }
 }
 

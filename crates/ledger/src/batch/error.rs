@@ -42,6 +42,11 @@ pub enum FieldPath {
         position: usize,
         parameter: String,
     },
+    /// One per-value flag of a reading, by the parameter code as sent.
+    Flag {
+        position: usize,
+        parameter: String,
+    },
 }
 
 impl FieldPath {
@@ -61,6 +66,15 @@ impl FieldPath {
                 "readings".into(),
                 position.to_string(),
                 "values".into(),
+                parameter.clone(),
+            ],
+            Self::Flag {
+                position,
+                parameter,
+            } => vec![
+                "readings".into(),
+                position.to_string(),
+                "flags".into(),
                 parameter.clone(),
             ],
         }

@@ -40,6 +40,10 @@ pub struct ReadingBody {
     pub sampled_at: String,
     /// Parameter code → decimal as a JSON number or string; kept raw so the literal survives.
     pub values: BTreeMap<String, Box<RawValue>>,
+    /// Parameter code → HJ 212 flag letter, for parameters with a value; kept raw so that a value
+    /// of the wrong type is named by its own pointer.
+    #[serde(default)]
+    pub flags: Option<BTreeMap<String, Box<RawValue>>>,
     pub status: Option<String>,
     pub reason: Option<String>,
     pub revises: Option<i64>,
@@ -97,6 +101,7 @@ pub fn validate_batch(
             }
         }
         let values_json = values::literal_values(&mut errors, position, &reading.values);
+        let flags_json = values::literal_flags(&mut errors, position, reading);
         let status = match reading.status.as_deref() {
             None | Some("valid") => Some(ReadingStatus::Valid),
             Some("invalid") => Some(ReadingStatus::Invalid),
@@ -126,13 +131,14 @@ pub fn validate_batch(
                 "must be the id of a stored reading",
             );
         }
-        if let (Some(sampled_at), Some(values_json), Some(status)) =
-            (sampled_at, values_json, status)
+        if let (Some(sampled_at), Some(values_json), Some(flags_json), Some(status)) =
+            (sampled_at, values_json, flags_json, status)
         {
             readings.push(NewReading {
                 section: reading.section.clone(),
                 sampled_at,
                 values_json,
+                flags_json,
                 status,
                 reason: reading.reason.clone(),
                 revises: reading.revises,
@@ -173,15 +179,28 @@ fn sampled_at(
 #[cfg(test)]
 mod tests;
 
-/// How a posted reading is recorded (section, UTC sampled_at, sorted literal values JSON), or
-/// `None` when it would not pass the rules. The evidence check compares stored rows with this.
-pub fn recorded_form(reading: &ReadingBody) -> Option<(String, String, String)> {
+/// How a posted reading is recorded, or `None` when it would not pass the rules. The evidence
+/// check compares stored rows with this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedForm {
+    pub section: String,
+    /// UTC `YYYY-MM-DDTHH:MM:SSZ`.
+    pub sampled_at: String,
+    /// Sorted literal values JSON, byte for byte as stored.
+    pub values_json: String,
+    /// Sorted flags JSON, or `None` without flags.
+    pub flags_json: Option<String>,
+}
+
+pub fn recorded_form(reading: &ReadingBody) -> Option<RecordedForm> {
     let instant = DateTime::parse_from_rfc3339(&reading.sampled_at).ok()?;
     let mut ignored = BatchErrors::default();
     let values_json = values::literal_values(&mut ignored, 0, &reading.values)?;
-    Some((
-        reading.section.clone(),
-        utc_text(instant.with_timezone(&Utc)),
+    let flags_json = values::literal_flags(&mut ignored, 0, reading)?;
+    Some(RecordedForm {
+        section: reading.section.clone(),
+        sampled_at: utc_text(instant.with_timezone(&Utc)),
         values_json,
-    ))
+        flags_json,
+    })
 }

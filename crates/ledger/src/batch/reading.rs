@@ -8,6 +8,9 @@ pub struct NewReading {
     pub sampled_at: String,
     /// JSON object of parameter code → literal decimal text, keys sorted.
     pub values_json: String,
+    /// JSON object of parameter code → HJ 212 flag letter, keys sorted; `None` when the reading
+    /// carries no flags (absent or an empty object).
+    pub flags_json: Option<String>,
     pub status: ReadingStatus,
     pub reason: Option<String>,
     pub revises: Option<i64>,

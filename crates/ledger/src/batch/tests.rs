@@ -67,3 +67,65 @@ fn a_time_more_than_ten_minutes_ahead_is_refused_and_two_readings_may_not_share_
         }
     );
 }
+
+#[test]
+fn a_detection_limit_literal_and_flags_are_recorded_exactly_as_sent() {
+    let batch = body(
+        r#"{"batch_id": "b1", "station": "st", "readings": [
+        {"section": "s", "sampled_at": "2025-07-01T08:00:00+08:00",
+         "values": {"tp": "<0.02", "ph": 7.62}, "flags": {"ph": "M", "tp": "N"}},
+        {"section": "s", "sampled_at": "2025-07-01T09:00:00+08:00",
+         "values": {"tp": "0.02"}, "flags": {}}]}"#,
+    );
+    let readings = validate_batch(&batch, "s", now()).unwrap();
+    assert_eq!(readings[0].values_json, r#"{"ph":"7.62","tp":"<0.02"}"#);
+    assert_eq!(
+        readings[0].flags_json.as_deref(),
+        Some(r#"{"ph":"M","tp":"N"}"#)
+    );
+    assert_eq!(readings[1].flags_json, None);
+}
+
+#[test]
+fn bad_limits_and_bad_flags_are_named_by_their_paths() {
+    let batch = body(
+        r#"{"batch_id": "b1", "station": "st", "readings": [
+        {"section": "s", "sampled_at": "2025-07-01T08:00:00+08:00",
+         "values": {"tp": "< 0.02", "nh3n": "<<0.1", "codmn": "<1e-3", "do": ">0.5", "temp": "<-1"}},
+        {"section": "s", "sampled_at": "2025-07-01T09:00:00+08:00",
+         "values": {"ph": 7}, "flags": {"ph": "X", "tp": "M", "do": 1}}]}"#,
+    );
+    let errors = validate_batch(&batch, "s", now()).unwrap_err();
+    let paths: Vec<String> = errors
+        .0
+        .iter()
+        .map(|error| error.path.to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "readings.0.values.codmn",
+            "readings.0.values.do",
+            "readings.0.values.nh3n",
+            "readings.0.values.temp",
+            "readings.0.values.tp",
+            "readings.1.flags.do",
+            "readings.1.flags.ph",
+            "readings.1.flags.tp",
+        ]
+    );
+    assert!(errors.0[7].message.contains("has no value"));
+    assert!(errors.0[6].message.contains("N, F, M, S, D, C, T, B"));
+}
+
+#[test]
+fn a_reading_without_flags_or_limits_keeps_the_recorded_form_it_always_had() {
+    let batch = body(
+        r#"{"batch_id": "b1", "station": "st", "readings": [
+        {"section": "s", "sampled_at": "2025-07-01T08:00:00+08:00", "values": {"nh3n": 0.270}}]}"#,
+    );
+    let recorded = recorded_form(&batch.readings[0]).unwrap();
+    assert_eq!(recorded.values_json, r#"{"nh3n":"0.270"}"#);
+    assert_eq!(recorded.flags_json, None);
+    assert_eq!(recorded.sampled_at, "2025-07-01T00:00:00Z");
+}

@@ -1,6 +1,6 @@
 //! `agreement.version`: the whole version, so that the log alone rebuilds every agreement.
 
-use basin_domain::{Code, PeriodKind};
+use basin_domain::{BelowDetection, Code, PeriodKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -19,6 +19,10 @@ pub struct AgreementVersionLogged {
     /// The last period it governs, inclusive; null while open-ended.
     pub effective_to: Option<String>,
     pub min_valid_months: u32,
+    /// How values below the detection limit enter means; absent (the default, `half_limit`) in
+    /// versions that do not state it, so their entries keep the bytes they always had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below_detection: Option<BelowDetection>,
     /// The components as written (compensation.md §5); parsed by the domain's agreement rules.
     pub components: Value,
     pub created_at: String,

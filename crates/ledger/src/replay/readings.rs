@@ -93,6 +93,7 @@ impl LedgerState {
                 section: reading.section,
                 sampled_at: reading.sampled_at,
                 values_json: reading.values_json,
+                flags_json: reading.flags_json,
                 valid: reading.status == ReadingStatus::Valid,
                 superseded: false,
                 invalidated: false,

@@ -62,6 +62,7 @@ impl InputSource for &LedgerState {
                 section: reading.section.clone(),
                 sampled_at: reading.sampled_at.clone(),
                 values_json: reading.values_json.clone(),
+                flags_json: reading.flags_json.clone(),
             })
             .collect())
     }

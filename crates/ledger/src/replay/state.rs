@@ -25,6 +25,8 @@ pub struct ReplayedReading {
     pub sampled_at: String,
     /// The values object exactly as the readings API shows it.
     pub values_json: String,
+    /// The flags object as the readings API shows it, or `None` without flags.
+    pub flags_json: Option<String>,
     pub valid: bool,
     pub superseded: bool,
     pub invalidated: bool,

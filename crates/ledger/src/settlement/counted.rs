@@ -8,4 +8,6 @@ pub struct CountedReading {
     /// UTC `YYYY-MM-DDTHH:MM:SSZ`.
     pub sampled_at: String,
     pub values_json: String,
+    /// The flags object as stored, or `None` without flags.
+    pub flags_json: Option<String>,
 }

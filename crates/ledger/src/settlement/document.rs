@@ -4,30 +4,22 @@
 
 use std::collections::BTreeMap;
 
-use basin_audit::canonical::{canonical_json, write_string, CanonicalError, SAFE_INTEGER_MAX};
+use basin_audit::canonical::{canonical_json, CanonicalError};
 use basin_domain::agreement::ValidTerms;
 use basin_domain::evaluation::{evaluate, settle_direction, EvaluationError, EvaluationInput};
 use basin_domain::quality::SectionFacts;
 use basin_domain::statistics::ReadingForStatistics;
-use basin_domain::{Code, Fen, MeasuredValue, ParameterCode, Period};
+use basin_domain::{Code, Fen, ParameterCode, Period, ValueFlag, ValueLiteral};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+pub use super::digest::{
+    flagged_readings_digest, readings_digest, DigestedReading, FlaggedReading, UsedReading,
+};
 pub use crate::entry::SupersedesRef;
 use crate::time::utc_text;
-
-/// One reading used by a settlement, as the readings API shows it: `values` maps parameter codes
-/// to the literal decimal text the station sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UsedReading {
-    pub id: i64,
-    pub section: String,
-    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
-    pub sampled_at: String,
-    pub values: BTreeMap<String, String>,
-}
 
 /// Everything a settlement is computed from.
 #[derive(Debug, Clone)]
@@ -41,8 +33,8 @@ pub struct DocumentInputs {
     /// Facts of (at least) every section the terms name.
     pub sections: BTreeMap<Code, SectionFacts>,
     pub period: Period,
-    /// Every counted reading of the named sections within the period, in any order.
-    pub readings: Vec<UsedReading>,
+    /// Every counted reading of the named sections within the period, in any order, with its flags.
+    pub readings: Vec<FlaggedReading>,
     pub issued_at: DateTime<Utc>,
     pub supersedes: Option<SupersedesRef>,
 }
@@ -77,65 +69,6 @@ fn to_json<T: Serialize>(value: &T) -> Result<Value, AssemblyError> {
     serde_json::to_value(value).map_err(|error| AssemblyError::Serialization(error.to_string()))
 }
 
-/// Lowercase hex SHA-256 of the JCS text of the readings used, sorted by section code, then
-/// sampled_at, then id (API.md `readings_digest`). Written straight into the hash for exactly
-/// this shape, without building JSON values: the bytes are those of `canonical_json` over
-/// `[{id, sampled_at, section, values}]` (members in JCS order), which a test holds it to.
-pub fn readings_digest(readings: &[UsedReading]) -> Result<String, CanonicalError> {
-    let mut sorted: Vec<&UsedReading> = readings.iter().collect();
-    sorted.sort_by(|left, right| {
-        (&left.section, &left.sampled_at, left.id).cmp(&(
-            &right.section,
-            &right.sampled_at,
-            right.id,
-        ))
-    });
-    let mut hasher = Sha256::new();
-    let mut buffer = Vec::with_capacity(DIGEST_BUFFER_BYTES);
-    buffer.push(b'[');
-    for (position, reading) in sorted.iter().enumerate() {
-        if position > 0 {
-            buffer.push(b',');
-        }
-        write_reading(reading, &mut buffer)?;
-        if buffer.len() >= DIGEST_BUFFER_BYTES {
-            hasher.update(&buffer);
-            buffer.clear();
-        }
-    }
-    buffer.push(b']');
-    hasher.update(&buffer);
-    Ok(hex::encode(hasher.finalize()))
-}
-
-/// Bytes gathered before they are hashed: large enough that the hash runs on long slices.
-const DIGEST_BUFFER_BYTES: usize = 64 * 1024;
-
-/// One reading as JCS: members sorted by name (`id` < `sampled_at` < `section` < `values`), the
-/// values' parameter codes sorted (a `BTreeMap` of ASCII codes is in JCS order).
-fn write_reading(reading: &UsedReading, output: &mut Vec<u8>) -> Result<(), CanonicalError> {
-    if reading.id.unsigned_abs() > SAFE_INTEGER_MAX {
-        return Err(CanonicalError::IntegerOutOfRange(reading.id.to_string()));
-    }
-    output.extend_from_slice(b"{\"id\":");
-    output.extend_from_slice(reading.id.to_string().as_bytes());
-    output.extend_from_slice(b",\"sampled_at\":");
-    write_string(&reading.sampled_at, output);
-    output.extend_from_slice(b",\"section\":");
-    write_string(&reading.section, output);
-    output.extend_from_slice(b",\"values\":{");
-    for (position, (code, literal)) in reading.values.iter().enumerate() {
-        if position > 0 {
-            output.push(b',');
-        }
-        write_string(code, output);
-        output.push(b':');
-        write_string(literal, output);
-    }
-    output.extend_from_slice(b"}}");
-    Ok(())
-}
-
 /// Lowercase hex SHA-256 of a document's JCS bytes (`document_sha256`).
 pub fn document_sha256(document: &Value) -> Result<String, CanonicalError> {
     Ok(sha256_hex(&canonical_json(document)?))
@@ -150,6 +83,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// inputs, components, net_fen, payer, payee, amount_fen, issued_at, supersedes.
 pub fn assemble(inputs: DocumentInputs) -> Result<AssembledDocument, AssemblyError> {
     let needed = inputs.terms.sections();
+    let below_detection = inputs.terms.below_detection();
+    let states_below_detection = inputs.terms.states_below_detection();
     let mut by_section: BTreeMap<Code, Vec<ReadingForStatistics>> = BTreeMap::new();
     for reading in &inputs.readings {
         let (section, statistics_reading) = for_statistics(reading, &needed, &inputs.period)?;
@@ -177,6 +112,21 @@ pub fn assemble(inputs: DocumentInputs) -> Result<AssembledDocument, AssemblyErr
     let sections = to_json(&evaluation.sections)?;
     let components = to_json(&evaluation.components)?;
     let supersedes = to_json(&inputs.supersedes)?;
+    let mut recorded_inputs = json!({
+        "readings_digest": flagged_readings_digest(&inputs.readings)?,
+        "reading_count": inputs.readings.len(),
+        "sections": sections,
+    });
+    // The treatment is recorded whenever it could matter: the terms state it, or a statistic holds a
+    // value below the detection limit. Otherwise the default went unused, and documents keep the
+    // bytes they had before detection limits existed.
+    let any_below_limit = evaluation
+        .sections
+        .iter()
+        .any(|section| !section.below_limit.is_empty());
+    if states_below_detection || any_below_limit {
+        recorded_inputs["below_detection"] = json!(below_detection.as_str());
+    }
     let document = json!({
         "id": inputs.id,
         "agreement": inputs.agreement,
@@ -184,11 +134,7 @@ pub fn assemble(inputs: DocumentInputs) -> Result<AssembledDocument, AssemblyErr
         "period": inputs.period.to_string(),
         "period_start": utc_text(inputs.period.start_utc()),
         "period_end": utc_text(inputs.period.end_utc()),
-        "inputs": {
-            "readings_digest": readings_digest(&inputs.readings)?,
-            "reading_count": inputs.readings.len(),
-            "sections": sections,
-        },
+        "inputs": recorded_inputs,
         "components": components,
         "net_fen": evaluation.net_fen.as_i64(),
         "payer": direction.payer.as_ref().map(Code::as_str),
@@ -214,10 +160,11 @@ pub fn assemble(inputs: DocumentInputs) -> Result<AssembledDocument, AssemblyErr
 
 /// Parses a used reading back into exact values, refusing one the settlement could not have used.
 fn for_statistics(
-    reading: &UsedReading,
+    flagged: &FlaggedReading,
     needed: &[Code],
     period: &Period,
 ) -> Result<(Code, ReadingForStatistics), AssemblyError> {
+    let reading = &flagged.reading;
     let refuse = |message: String| AssemblyError::Reading {
         id: reading.id,
         message,
@@ -244,9 +191,19 @@ fn for_statistics(
     for (code, literal) in &reading.values {
         let parameter = ParameterCode::parse(code)
             .map_err(|_| refuse(format!("unknown parameter {code:?}")))?;
-        let value = MeasuredValue::parse_for(parameter, literal)
+        let value = ValueLiteral::parse_for(parameter, literal)
             .map_err(|error| refuse(format!("{code} {literal:?}: {error}")))?;
-        values.insert(parameter, value.decimal());
+        values.insert(parameter, value.measured());
+    }
+    let mut flags = BTreeMap::new();
+    for (code, letter) in &flagged.flags {
+        let parameter = ParameterCode::parse(code)
+            .ok()
+            .filter(|parameter| values.contains_key(parameter))
+            .ok_or_else(|| refuse(format!("a flag for {code:?}, which has no value")))?;
+        let flag = ValueFlag::parse(letter)
+            .map_err(|error| refuse(format!("flag of {code} {letter:?}: {error}")))?;
+        flags.insert(parameter, flag);
     }
     Ok((
         section,
@@ -254,6 +211,7 @@ fn for_statistics(
             id: reading.id,
             sampled_at,
             values,
+            flags,
         },
     ))
 }

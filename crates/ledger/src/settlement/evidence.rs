@@ -56,13 +56,12 @@ pub fn check_against_evidence(
         };
         let position = usize::try_from(reading.id - first).unwrap_or(usize::MAX);
         let recorded = body.readings.get(position).and_then(recorded_form);
-        let same = recorded
-            .as_ref()
-            .is_some_and(|(section, sampled_at, values_json)| {
-                *section == reading.section
-                    && *sampled_at == reading.sampled_at
-                    && *values_json == reading.values_json
-            });
+        let same = recorded.as_ref().is_some_and(|recorded| {
+            recorded.section == reading.section
+                && recorded.sampled_at == reading.sampled_at
+                && recorded.values_json == reading.values_json
+                && recorded.flags_json == reading.flags_json
+        });
         if !same {
             return Err((
                 reading.id,

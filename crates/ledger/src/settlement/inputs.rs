@@ -11,7 +11,7 @@ use basin_domain::{Code, Period};
 use chrono::{DateTime, Utc};
 
 pub use super::counted::CountedReading;
-use super::document::{DocumentInputs, SupersedesRef, UsedReading};
+use super::document::{DocumentInputs, FlaggedReading, SupersedesRef, UsedReading};
 use super::evidence::{check_against_evidence, LoggedBatch};
 use crate::entry::AgreementVersionLogged;
 
@@ -122,6 +122,7 @@ pub fn gather_inputs<S: InputSource>(
     let terms = AgreementTerms {
         period: version.period,
         min_valid_months: Some(version.min_valid_months),
+        below_detection: version.below_detection,
         components: serde_json::from_value(version.components.clone())
             .map_err(|error| bad_version(format!("components: {error}")))?,
     };
@@ -156,17 +157,27 @@ pub fn gather_inputs<S: InputSource>(
     })
 }
 
-fn used_reading<E>(reading: CountedReading) -> Result<UsedReading, InputError<E>> {
+fn used_reading<E>(reading: CountedReading) -> Result<FlaggedReading, InputError<E>> {
     let values =
         serde_json::from_str(&reading.values_json).map_err(|error| InputError::BadReading {
             id: reading.id,
             problem: format!("its values are not a JSON object of literals: {error}"),
         })?;
-    Ok(UsedReading {
-        id: reading.id,
-        section: reading.section,
-        sampled_at: reading.sampled_at,
-        values,
+    let flags = match &reading.flags_json {
+        None => Default::default(),
+        Some(text) => serde_json::from_str(text).map_err(|error| InputError::BadReading {
+            id: reading.id,
+            problem: format!("its flags are not a JSON object of letters: {error}"),
+        })?,
+    };
+    Ok(FlaggedReading {
+        reading: UsedReading {
+            id: reading.id,
+            section: reading.section,
+            sampled_at: reading.sampled_at,
+            values,
+        },
+        flags,
     })
 }
 

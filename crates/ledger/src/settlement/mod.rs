@@ -6,6 +6,7 @@ mod counted;
 pub mod decisions;
 #[cfg(test)]
 mod decisions_tests;
+mod digest;
 pub mod document;
 pub mod evidence;
 pub mod inputs;

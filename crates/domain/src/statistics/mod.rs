@@ -7,17 +7,31 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::decimal_text::{round_half_even, serialize_decimal_map};
+use crate::measured::{BelowDetection, Measured, ValueFlag};
 use crate::parameter::ParameterCode;
 use crate::period::{Month, Period};
 use crate::quality::{section_class, WaterBody, WaterClass};
 
 /// One valid reading of a section: the caller has already dropped invalid, invalidated and superseded
-/// readings. Values come from [`crate::value::MeasuredValue`], whose bound keeps every sum exact.
+/// readings. Values come from [`crate::measured::ValueLiteral`], whose bound keeps every sum exact.
+/// A value whose flag is not `N` is left out of every statistic here, value by value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadingForStatistics {
     pub id: i64,
     pub sampled_at: DateTime<Utc>,
-    pub values: BTreeMap<ParameterCode, Decimal>,
+    pub values: BTreeMap<ParameterCode, Measured>,
+    /// Per-value HJ 212 flags; a value without one counts as `N`.
+    pub flags: BTreeMap<ParameterCode, ValueFlag>,
+}
+
+impl ReadingForStatistics {
+    /// The values that enter statistics: those flagged `N` or not flagged.
+    pub fn counting_values(&self) -> impl Iterator<Item = (ParameterCode, Measured)> + '_ {
+        self.values
+            .iter()
+            .filter(|(parameter, _)| self.flags.get(parameter).is_none_or(|flag| flag.counts()))
+            .map(|(parameter, measured)| (*parameter, *measured))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,8 +53,14 @@ struct Overflowed;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MonthSummary {
     pub month: Month,
-    /// Number of values of each parameter in the month.
+    /// Number of values of each parameter that enter the month's mean (`<L` values included,
+    /// flagged values not).
     pub samples: BTreeMap<ParameterCode, u64>,
+    /// How many of those values were below the detection limit; parameters without any are absent.
+    /// Not part of the serialised summary: a settlement document records it separately, and only
+    /// when there are some, so that documents without such values keep their bytes.
+    #[serde(skip)]
+    pub below_limit: BTreeMap<ParameterCode, u64>,
     /// Monthly statistics, each with exactly the parameter's decimals.
     #[serde(serialize_with = "serialize_decimal_map")]
     pub stats: BTreeMap<ParameterCode, Decimal>,
@@ -66,11 +86,23 @@ impl SectionStatistics {
     }
 }
 
-/// Computes a section's statistics for a period. Readings sampled outside the period are ignored. The
-/// readings are put in (sampled_at, id) order first, so that the result never depends on the caller's order.
+/// Computes a section's statistics for a period, below-limit values entering as `half_limit` (the
+/// assessment endpoint's rule). See [`section_statistics_with`].
 pub fn section_statistics(
     period: &Period,
     water_body: WaterBody,
+    readings: &[ReadingForStatistics],
+) -> Result<SectionStatistics, StatisticsError> {
+    section_statistics_with(period, water_body, BelowDetection::HalfLimit, readings)
+}
+
+/// Computes a section's statistics for a period, below-limit values entering as `treatment` says.
+/// Readings sampled outside the period are ignored. The readings are put in (sampled_at, id) order
+/// first, so that the result never depends on the caller's order.
+pub fn section_statistics_with(
+    period: &Period,
+    water_body: WaterBody,
+    treatment: BelowDetection,
     readings: &[ReadingForStatistics],
 ) -> Result<SectionStatistics, StatisticsError> {
     let mut ordered: Vec<&ReadingForStatistics> = readings
@@ -78,7 +110,12 @@ pub fn section_statistics(
         .filter(|reading| period.contains(reading.sampled_at))
         .collect();
     ordered.sort_by(|left, right| {
-        (left.sampled_at, left.id, &left.values).cmp(&(right.sampled_at, right.id, &right.values))
+        (left.sampled_at, left.id, &left.values, &left.flags).cmp(&(
+            right.sampled_at,
+            right.id,
+            &right.values,
+            &right.flags,
+        ))
     });
 
     let mut months = Vec::new();
@@ -86,7 +123,7 @@ pub fn section_statistics(
         let in_month = ordered
             .iter()
             .filter(|reading| month.contains(reading.sampled_at));
-        months.push(month_summary(month, in_month, water_body)?);
+        months.push(month_summary(month, in_month, water_body, treatment)?);
     }
 
     let mut stats = BTreeMap::new();
@@ -113,11 +150,20 @@ fn month_summary<'a>(
     month: Month,
     readings: impl Iterator<Item = &'a &'a ReadingForStatistics>,
     water_body: WaterBody,
+    treatment: BelowDetection,
 ) -> Result<MonthSummary, StatisticsError> {
     let mut values: BTreeMap<ParameterCode, Vec<Decimal>> = BTreeMap::new();
+    let mut below_limit: BTreeMap<ParameterCode, u64> = BTreeMap::new();
     for reading in readings {
-        for (parameter, value) in &reading.values {
-            values.entry(*parameter).or_default().push(*value);
+        for (parameter, measured) in reading.counting_values() {
+            let value = match measured {
+                Measured::Exact(value) => value,
+                Measured::BelowLimit { limit } => {
+                    *below_limit.entry(parameter).or_default() += 1;
+                    treatment.value_in_mean(limit)
+                }
+            };
+            values.entry(parameter).or_default().push(value);
         }
     }
     let mut samples = BTreeMap::new();
@@ -134,6 +180,7 @@ fn month_summary<'a>(
     Ok(MonthSummary {
         month,
         samples,
+        below_limit,
         stats,
         class,
     })
@@ -160,95 +207,4 @@ fn rounded_mean(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn decimal(text: &str) -> Decimal {
-        Decimal::from_str_exact(text).unwrap()
-    }
-
-    fn reading(
-        id: i64,
-        sampled_at: &str,
-        values: &[(ParameterCode, &str)],
-    ) -> ReadingForStatistics {
-        ReadingForStatistics {
-            id,
-            sampled_at: DateTime::parse_from_rfc3339(sampled_at)
-                .unwrap()
-                .with_timezone(&Utc),
-            values: values
-                .iter()
-                .map(|(parameter, text)| (*parameter, decimal(text)))
-                .collect(),
-        }
-    }
-
-    #[test]
-    fn the_period_statistic_is_the_rounded_mean_of_rounded_monthly_statistics() {
-        let quarter = Period::parse("2025-Q3").unwrap();
-        let readings = [
-            reading(
-                1,
-                "2025-07-01T08:00:00+08:00",
-                &[(ParameterCode::Nh3n, "0.125")],
-            ),
-            reading(
-                2,
-                "2025-07-02T08:00:00+08:00",
-                &[(ParameterCode::Nh3n, "0.130")],
-            ),
-            reading(
-                3,
-                "2025-08-01T08:00:00+08:00",
-                &[(ParameterCode::Nh3n, "0.15")],
-            ),
-        ];
-        let statistics = section_statistics(&quarter, WaterBody::River, &readings).unwrap();
-        // July: 0.1275 → 0.13; August: 0.15; September has no data; (0.13 + 0.15) / 2 = 0.14.
-        assert_eq!(statistics.months.len(), 3);
-        assert_eq!(
-            statistics.months[0].stats[&ParameterCode::Nh3n].to_string(),
-            "0.13"
-        );
-        assert_eq!(statistics.months[0].samples[&ParameterCode::Nh3n], 2);
-        assert!(statistics.months[2].stats.is_empty());
-        assert_eq!(statistics.months[2].class, None);
-        assert_eq!(statistics.stats[&ParameterCode::Nh3n].to_string(), "0.14");
-        assert_eq!(statistics.months_with(ParameterCode::Nh3n).count(), 2);
-    }
-
-    #[test]
-    fn readings_outside_the_period_are_ignored() {
-        let july = Period::parse("2025-07").unwrap();
-        let readings = [
-            reading(1, "2025-06-30T15:59:59Z", &[(ParameterCode::Tp, "0.5")]),
-            reading(2, "2025-06-30T16:00:00Z", &[(ParameterCode::Tp, "0.010")]),
-            reading(3, "2025-07-31T16:00:00Z", &[(ParameterCode::Tp, "0.5")]),
-        ];
-        let statistics = section_statistics(&july, WaterBody::River, &readings).unwrap();
-        assert_eq!(statistics.stats[&ParameterCode::Tp].to_string(), "0.010");
-        assert_eq!(statistics.class, Some(WaterClass::I));
-    }
-
-    #[test]
-    fn sums_too_large_for_exact_decimals_are_reported_not_rounded() {
-        let july = Period::parse("2025-07").unwrap();
-        let readings = [
-            reading(
-                1,
-                "2025-07-01T00:00:00Z",
-                &[(ParameterCode::Flow, "50000000000000000000000000000")],
-            ),
-            reading(
-                2,
-                "2025-07-02T00:00:00Z",
-                &[(ParameterCode::Flow, "50000000000000000000000000000")],
-            ),
-        ];
-        assert!(matches!(
-            section_statistics(&july, WaterBody::River, &readings),
-            Err(StatisticsError::Overflow { .. })
-        ));
-    }
-}
+mod tests;
