@@ -210,7 +210,10 @@ mod tests {
         let bad_crc = frame.replace("1C80", "1C81");
         assert_eq!(parse_frame(bad_crc.as_bytes()), Err(FrameError::BadCrc));
         let bad_length = frame.replacen("##0101", "##0100", 1);
-        assert_eq!(parse_frame(bad_length.as_bytes()), Err(FrameError::BadLength));
+        assert_eq!(
+            parse_frame(bad_length.as_bytes()),
+            Err(FrameError::BadLength)
+        );
         assert!(matches!(
             scan(bad_length.as_bytes()),
             Scan::Refused {
@@ -232,7 +235,11 @@ mod tests {
     fn a_frame_arriving_in_pieces_is_incomplete_until_whole() {
         let frame = encode_frame(SEGMENT).unwrap();
         for cut in 0..frame.len() {
-            assert_eq!(scan(&frame.as_bytes()[..cut]), Scan::Incomplete, "cut {cut}");
+            assert_eq!(
+                scan(&frame.as_bytes()[..cut]),
+                Scan::Incomplete,
+                "cut {cut}"
+            );
         }
         assert_eq!(
             scan(frame.as_bytes()),

@@ -217,14 +217,22 @@ mod tests {
 
     #[test]
     fn real_time_data_reads_rtd_and_ignores_avg() {
-        let reading = mapped("DataTime=20200701080030;w01001-Rtd=7.6;w01009-Avg=8", "2011").unwrap();
+        let reading = mapped(
+            "DataTime=20200701080030;w01001-Rtd=7.6;w01009-Avg=8",
+            "2011",
+        )
+        .unwrap();
         assert_eq!(reading.values.len(), 1);
         assert_eq!(reading.values["ph"], "7.6");
     }
 
     #[test]
     fn bad_times_values_and_flags_are_refused() {
-        for parameters in ["w01001-Avg=7", "DataTime=20200231080000;w01001-Avg=7", "DataTime=2020070108;w01001-Avg=7"] {
+        for parameters in [
+            "w01001-Avg=7",
+            "DataTime=20200231080000;w01001-Avg=7",
+            "DataTime=2020070108;w01001-Avg=7",
+        ] {
             assert!(matches!(
                 mapped(parameters, "2061"),
                 Err(MappingError::MissingDataTime | MappingError::BadDataTime(_))
@@ -232,7 +240,13 @@ mod tests {
         }
         for value in ["7.1234567", "1e-3", "", "+7", "7.", ".5", "NaN"] {
             let parameters = format!("DataTime=20200701080000;w01001-Avg={value}");
-            assert!(matches!(mapped(&parameters, "2061"), Err(MappingError::BadValue { .. })), "{value}");
+            assert!(
+                matches!(
+                    mapped(&parameters, "2061"),
+                    Err(MappingError::BadValue { .. })
+                ),
+                "{value}"
+            );
         }
         let bad_flag = mapped("DataTime=20200701080000;w01001-Avg=7,w01001-Flag=X", "2061");
         assert!(matches!(bad_flag, Err(MappingError::BadFlag { .. })));

@@ -174,10 +174,7 @@ pub fn parse_segment(segment: &str) -> Result<Packet, SegmentError> {
         Command::parse(cn).ok_or_else(|| SegmentError::UnsupportedCommand(cn.to_owned()))?;
     let flag = Flag::parse(flag).ok_or_else(|| SegmentError::UnsupportedFlag(flag.to_owned()))?;
     let mut pairs = Vec::new();
-    for pair in parameters
-        .split([';', ','])
-        .filter(|pair| !pair.is_empty())
-    {
+    for pair in parameters.split([';', ',']).filter(|pair| !pair.is_empty()) {
         if pairs.len() == PARAMETERS_MAX {
             return Err(SegmentError::BadParameters);
         }
@@ -213,13 +210,21 @@ mod tests {
         assert_eq!(packet.mn, "GBK0001");
         assert!(packet.flag.wants_reply());
         assert_eq!(packet.flag.version(), 1);
-        assert_eq!(packet.parameters[0], ("DataTime".into(), "20200701080000".into()));
+        assert_eq!(
+            packet.parameters[0],
+            ("DataTime".into(), "20200701080000".into())
+        );
         assert_eq!(packet.parameters.len(), 5);
     }
 
     #[test]
     fn flags_4_5_8_9_are_taken_and_split_or_unknown_versions_are_not() {
-        for (text, reply, version) in [("4", false, 1), ("5", true, 1), ("8", false, 2), ("9", true, 2)] {
+        for (text, reply, version) in [
+            ("4", false, 1),
+            ("5", true, 1),
+            ("8", false, 2),
+            ("9", true, 2),
+        ] {
             let flag = Flag::parse(text).unwrap();
             assert_eq!((flag.wants_reply(), flag.version()), (reply, version));
         }
@@ -232,12 +237,21 @@ mod tests {
     #[test]
     fn other_commands_missing_or_repeated_fields_are_refused() {
         let other = HOURLY.replace("CN=2061", "CN=1062");
-        assert!(matches!(parse_segment(&other), Err(SegmentError::UnsupportedCommand(_))));
+        assert!(matches!(
+            parse_segment(&other),
+            Err(SegmentError::UnsupportedCommand(_))
+        ));
         let repeated = HOURLY.replace("PW=123456;", "PW=123456;PW=1;");
-        assert!(matches!(parse_segment(&repeated), Err(SegmentError::Repeated(_))));
+        assert!(matches!(
+            parse_segment(&repeated),
+            Err(SegmentError::Repeated(_))
+        ));
         let missing = HOURLY.replace("MN=GBK0001;", "");
         assert_eq!(parse_segment(&missing), Err(SegmentError::Missing("MN")));
         let unterminated = HOURLY.trim_end_matches('&');
-        assert_eq!(parse_segment(unterminated), Err(SegmentError::BadParameters));
+        assert_eq!(
+            parse_segment(unterminated),
+            Err(SegmentError::BadParameters)
+        );
     }
 }
