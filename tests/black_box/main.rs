@@ -16,6 +16,7 @@ mod demo;
 mod deployment;
 mod exceedance;
 mod full_cycle;
+mod hj212;
 mod hostile_bodies;
 mod import_cnemc;
 mod key_commands;
