@@ -20,40 +20,38 @@ impl Decoder for Hj212Codec {
     type Error = std::io::Error;
 
     fn decode(&mut self, buffer: &mut BytesMut) -> Result<Option<Self::Item>, Self::Error> {
-        loop {
-            if self.skipping_line {
-                match line_end(buffer) {
-                    Some(end) => {
-                        buffer.advance(end);
-                        self.skipping_line = false;
-                    }
-                    None => {
-                        // Keep a last `\r`: it may be the first half of the line end.
-                        let keep = usize::from(buffer.ends_with(b"\r"));
-                        buffer.advance(buffer.len() - keep);
-                        return Ok(None);
-                    }
+        if self.skipping_line {
+            match line_end(buffer) {
+                Some(end) => {
+                    buffer.advance(end);
+                    self.skipping_line = false;
+                }
+                None => {
+                    // Keep a last `\r`: it may be the first half of the line end.
+                    let keep = usize::from(buffer.ends_with(b"\r"));
+                    buffer.advance(buffer.len() - keep);
+                    return Ok(None);
                 }
             }
-            return match scan(buffer) {
-                Scan::Incomplete => {
-                    buffer.reserve(FRAME_BYTES_MAX.saturating_sub(buffer.len()));
-                    Ok(None)
-                }
-                Scan::Frame { consumed, segment } => {
-                    buffer.advance(consumed);
-                    Ok(Some(Ok(segment)))
-                }
-                Scan::Refused {
-                    consumed,
-                    error,
-                    skip_line,
-                } => {
-                    buffer.advance(consumed);
-                    self.skipping_line = skip_line;
-                    Ok(Some(Err(error)))
-                }
-            };
+        }
+        match scan(buffer) {
+            Scan::Incomplete => {
+                buffer.reserve(FRAME_BYTES_MAX.saturating_sub(buffer.len()));
+                Ok(None)
+            }
+            Scan::Frame { consumed, segment } => {
+                buffer.advance(consumed);
+                Ok(Some(Ok(segment)))
+            }
+            Scan::Refused {
+                consumed,
+                error,
+                skip_line,
+            } => {
+                buffer.advance(consumed);
+                self.skipping_line = skip_line;
+                Ok(Some(Err(error)))
+            }
         }
     }
 }
