@@ -11,7 +11,8 @@ pub struct GatewayMetrics {
     pub packets: IntCounterVec,
     /// Fields of codes the ledger does not take.
     pub ignored_fields: IntCounter,
-    /// Batches by outcome (`posted`, `rejected`) and failed attempts (`retried`).
+    /// Batches by outcome (`posted`, `rejected`), failed attempts (`retried`) and 429s
+    /// waited out (`rate_limited`).
     pub batches: IntCounterVec,
     /// Connections open now.
     pub connections: IntGauge,

@@ -219,6 +219,11 @@ impl Poster {
                 Ok(())
             }
             Posted::RetryAfter(wait) => {
+                self.gateway
+                    .metrics
+                    .batches
+                    .with_label_values(&["rate_limited"])
+                    .inc();
                 tracing::info!(wait_seconds = wait.as_secs(), "ledger rate limit; waiting");
                 Err(wait)
             }

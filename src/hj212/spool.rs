@@ -265,3 +265,62 @@ impl Spool {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reading_is_stored_once_and_a_different_one_at_the_same_instant_conflicts() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("spool");
+        let mut spool = Spool::open(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, SPOOL_FOLDER_MODE);
+        let at = "2020-07-01T08:00:00+08:00";
+        assert_eq!(spool.store("s", at, "{\"a\":1}", 100).unwrap(), Stored::New);
+        assert_eq!(
+            spool.store("s", at, "{\"a\":1}", 101).unwrap(),
+            Stored::Duplicate
+        );
+        assert_eq!(
+            spool.store("s", at, "{\"a\":2}", 102).unwrap(),
+            Stored::Conflict
+        );
+        assert_eq!(spool.store("t", at, "{\"a\":2}", 102).unwrap(), Stored::New);
+    }
+
+    #[test]
+    fn readings_become_a_frozen_batch_that_survives_reopening_until_it_is_finished() {
+        let folder = tempfile::tempdir().unwrap();
+        let mut spool = Spool::open(folder.path()).unwrap();
+        for hour in 0..3 {
+            let at = format!("2020-07-01T0{hour}:00:00+08:00");
+            spool.store("s", &at, &format!("{hour}"), 100).unwrap();
+        }
+        assert!(spool.due_stations(159, 60, 1_000).unwrap().is_empty());
+        assert_eq!(spool.due_stations(100, 60, 3).unwrap(), ["s"]);
+        assert_eq!(spool.due_stations(160, 60, 1_000).unwrap(), ["s"]);
+        let formed = spool
+            .form_batch("s", 2, |texts| Ok(("b1".into(), texts.join("+"))))
+            .unwrap();
+        assert_eq!(formed.as_deref(), Some("b1"));
+        // A station with a batch waiting forms no other until it is finished.
+        assert!(spool.due_stations(1_000, 60, 1_000).unwrap().is_empty());
+        drop(spool);
+        let mut spool = Spool::open(folder.path()).unwrap();
+        let pending = spool.pending_batches().unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(
+            (pending[0].batch_id.as_str(), pending[0].body.as_str()),
+            ("b1", "0+1")
+        );
+        spool.finish_batch("b1", "posted", 201, None).unwrap();
+        assert!(spool.pending_batches().unwrap().is_empty());
+        let next = spool
+            .form_batch("s", 2, |texts| Ok(("b2".into(), texts.join("+"))))
+            .unwrap();
+        assert_eq!(next.as_deref(), Some("b2"));
+        assert_eq!(spool.pending_batches().unwrap()[0].body, "2");
+    }
+}

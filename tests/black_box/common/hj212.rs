@@ -169,13 +169,18 @@ impl StationFiles {
             String::from_utf8_lossy(&output.stderr)
         );
         let token = String::from_utf8(output.stdout).unwrap();
+        self.write_stations(token.trim())
+    }
+
+    /// Writes the token file and the stations file naming it and the key.
+    pub fn write_stations(&self, token: &str) -> PathBuf {
         let write_private = |name: &str, text: &str| {
             let path = self.directory.path().join(name);
             std::fs::write(&path, text).unwrap();
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
             path
         };
-        write_private("gbk.token", token.trim());
+        write_private("gbk.token", token);
         write_private(
             "stations.csv",
             &format!(
