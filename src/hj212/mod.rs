@@ -9,6 +9,7 @@ mod body;
 mod codec;
 mod connection;
 mod intake;
+mod ledger_client;
 pub mod metrics;
 mod poster;
 pub mod simulate;

@@ -7,13 +7,11 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
-
-use basin_audit::messages::{readings_message, sign};
-use sha2::{Digest, Sha256};
+use std::time::{Duration, Instant};
 
 use super::body::{batch_body, SpooledReading};
 use super::intake::Gateway;
+use super::ledger_client::{LedgerClient, Posted};
 use super::spool::{PendingBatch, Spool};
 use super::stations::Station;
 
@@ -23,48 +21,35 @@ pub const BATCH_READINGS_MAX: usize = 1_000;
 const POLL_INTERVAL: Duration = Duration::from_millis(200);
 const BACKOFF_INITIAL: Duration = Duration::from_millis(500);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
-/// The longest `Retry-After` honoured as sent; longer ones are cut to this.
-const RETRY_AFTER_SECONDS_MAX: u64 = 600;
-const HTTP_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-const HTTP_TIMEOUT: Duration = Duration::from_secs(60);
-/// The most of a refusal's body kept in the spool and the log.
-const DETAIL_BYTES_MAX: usize = 2_048;
 
 pub struct PosterOptions {
     pub ledger_url: String,
     pub flush_seconds: u64,
 }
 
-enum Posted {
-    Done(u16),
-    /// The ledger refused the batch for good (400, 409, 413, 422).
-    Refused(u16, String),
-    RetryAfter(Duration),
-    Failed(String),
-}
-
 struct Poster {
     gateway: Arc<Gateway>,
     spool: Spool,
-    agent: ureq::Agent,
+    ledger: LedgerClient,
     options: PosterOptions,
     sections: HashMap<String, String>,
-    backoff: Duration,
+    /// Per station, so that one station the ledger refuses to hear (not registered yet, a
+    /// revoked token) does not hold up the others.
+    backoff: HashMap<String, Duration>,
+    waiting_until: HashMap<String, Instant>,
 }
 
 /// Runs for as long as the process does.
 pub fn run_poster(gateway: Arc<Gateway>, spool: Spool, options: PosterOptions) {
-    let agent = ureq::AgentBuilder::new()
-        .timeout_connect(HTTP_CONNECT_TIMEOUT)
-        .timeout(HTTP_TIMEOUT)
-        .build();
+    let ledger = LedgerClient::new(&options.ledger_url);
     let mut poster = Poster {
         gateway,
         spool,
-        agent,
+        ledger,
         options,
         sections: HashMap::new(),
-        backoff: BACKOFF_INITIAL,
+        backoff: HashMap::new(),
+        waiting_until: HashMap::new(),
     };
     loop {
         match poster.step() {
@@ -75,49 +60,57 @@ pub fn run_poster(gateway: Arc<Gateway>, spool: Spool, options: PosterOptions) {
     }
 }
 
-fn truncated(mut text: String) -> String {
-    if text.len() > DETAIL_BYTES_MAX {
-        let mut end = DETAIL_BYTES_MAX;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
-    }
-    text
-}
-
 impl Poster {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.options.ledger_url.trim_end_matches('/'))
+    /// Whether the station's last failure has been waited out.
+    fn ready(&self, station: &str) -> bool {
+        self.waiting_until
+            .get(station)
+            .is_none_or(|until| *until <= Instant::now())
     }
 
-    /// The next wait after a failure, doubling up to the cap.
-    fn fail(&mut self, what: &str, error: &str) -> Duration {
-        let wait = self.backoff;
-        self.backoff = (self.backoff * 2).min(BACKOFF_MAX);
+    fn wait(&mut self, station: &str, wait: Duration) {
+        self.waiting_until
+            .insert(station.to_owned(), Instant::now() + wait);
+    }
+
+    /// Records a failure for `station`: the next attempt waits, doubling up to the cap.
+    fn fail(&mut self, station: &str, what: &str, error: &str) {
+        let backoff = self
+            .backoff
+            .entry(station.to_owned())
+            .or_insert(BACKOFF_INITIAL);
+        let wait = *backoff;
+        *backoff = (wait * 2).min(BACKOFF_MAX);
+        self.wait(station, wait);
         self.gateway
             .metrics
             .batches
             .with_label_values(&["retried"])
             .inc();
         tracing::warn!(
+            station,
             what,
             error,
             retry_in_ms = wait.as_millis() as u64,
-            "ledger unreachable; retrying"
+            "ledger unreachable or refusing; retrying"
         );
-        wait
     }
 
-    /// Does one piece of work: `Ok(true)` when it did some, `Ok(false)` when there was none,
-    /// `Err(wait)` when it must wait before trying again.
+    fn spool_failed(error: &dyn std::fmt::Display) -> Duration {
+        tracing::error!(error = %error, "cannot read the spool");
+        BACKOFF_MAX
+    }
+
+    /// Does one piece of work: `Ok(true)` when it did (or tried) some, `Ok(false)` when there
+    /// was none, `Err(wait)` when the spool itself failed.
     fn step(&mut self) -> Result<bool, Duration> {
         let pending = self
             .spool
             .pending_batches()
-            .map_err(|error| self.fail("reading the spool", &format!("{error:#}")))?;
-        if let Some(batch) = pending.into_iter().next() {
-            self.post_batch(&batch)?;
+            .map_err(|error| Self::spool_failed(&error))?;
+        // A station has at most one batch waiting; post the oldest of a station not waiting.
+        if let Some(batch) = pending.into_iter().find(|batch| self.ready(&batch.station)) {
+            self.post_batch(&batch);
             return Ok(true);
         }
         let now = chrono::Utc::now().timestamp();
@@ -125,11 +118,13 @@ impl Poster {
         let due = self
             .spool
             .due_stations(now, flush_seconds, BATCH_READINGS_MAX)
-            .map_err(|error| self.fail("reading the spool", &format!("{error:#}")))?;
-        let Some(code) = due.into_iter().next() else {
+            .map_err(|error| Self::spool_failed(&error))?;
+        let Some(code) = due.into_iter().find(|code| self.ready(code)) else {
             return Ok(false);
         };
-        let section = self.section(&code)?;
+        let Some(section) = self.section(&code) else {
+            return Ok(true);
+        };
         let formed = self
             .spool
             .form_batch(&code, BATCH_READINGS_MAX, |texts| {
@@ -139,7 +134,7 @@ impl Poster {
                     .collect::<Result<Vec<_>, _>>()?;
                 batch_body(&code, &section, &readings)
             })
-            .map_err(|error| self.fail("forming a batch", &format!("{error:#}")))?;
+            .map_err(|error| Self::spool_failed(&format!("{error:#}")))?;
         if let Some(batch_id) = formed {
             tracing::info!(station = %code, %batch_id, "batch formed");
         }
@@ -151,118 +146,83 @@ impl Poster {
     }
 
     /// The section the station serves, as the ledger says (asked once per station).
-    fn section(&mut self, code: &str) -> Result<String, Duration> {
+    fn section(&mut self, code: &str) -> Option<String> {
         if let Some(section) = self.sections.get(code) {
-            return Ok(section.clone());
-        }
-        #[derive(serde::Deserialize)]
-        struct StationBody {
-            section: String,
+            return Some(section.clone());
         }
         let token = match self.station(code) {
             Some(station) => station.token.clone(),
-            None => return Err(self.fail("station lookup", "station not in the stations file")),
+            None => {
+                self.fail(code, "station lookup", "station not in the stations file");
+                return None;
+            }
         };
-        let answer = self
-            .agent
-            .get(&self.url(&format!("/v1/stations/{code}")))
-            .set("Authorization", &format!("Bearer {token}"))
-            .call()
-            .map_err(|error| error.to_string())
-            .and_then(|response| {
-                response
-                    .into_json::<StationBody>()
-                    .map_err(|error| error.to_string())
-            });
+        let answer = self.ledger.station_section(code, &token);
         match answer {
             Ok(body) => {
-                self.sections.insert(code.to_owned(), body.section.clone());
-                Ok(body.section)
+                self.sections.insert(code.to_owned(), body.clone());
+                Some(body)
             }
-            Err(error) => Err(self.fail("station lookup", &error)),
+            Err(error) => {
+                self.fail(code, "station lookup", &error);
+                None
+            }
         }
     }
 
-    fn post_batch(&mut self, batch: &PendingBatch) -> Result<(), Duration> {
+    fn post_batch(&mut self, batch: &PendingBatch) {
         let outcome = match self.station(&batch.station) {
-            Some(station) => self.send(station, &batch.body),
+            Some(station) => self.ledger.post_batch(station, &batch.body),
             None => Posted::Failed(format!(
                 "station {} is not in the stations file",
                 batch.station
             )),
         };
-        let finish = |spool: &mut Spool, state, status, detail: Option<&str>| {
-            spool.finish_batch(&batch.batch_id, state, status, detail)
-        };
-        match outcome {
-            Posted::Done(status) => {
-                self.backoff = BACKOFF_INITIAL;
-                finish(&mut self.spool, "posted", status, None)
-                    .map_err(|error| self.fail("recording a batch", &format!("{error:#}")))?;
-                self.gateway
-                    .metrics
-                    .batches
-                    .with_label_values(&["posted"])
-                    .inc();
-                tracing::info!(station = %batch.station, batch_id = %batch.batch_id, status, "batch posted");
-                Ok(())
-            }
-            Posted::Refused(status, detail) => {
-                finish(&mut self.spool, "rejected", status, Some(&detail))
-                    .map_err(|error| self.fail("recording a batch", &format!("{error:#}")))?;
-                self.gateway
-                    .metrics
-                    .batches
-                    .with_label_values(&["rejected"])
-                    .inc();
-                tracing::error!(station = %batch.station, batch_id = %batch.batch_id, status, detail, "the ledger refused a batch; it stays in the spool");
-                Ok(())
-            }
+        let (state, status, detail) = match outcome {
+            Posted::Done(status) => ("posted", status, None),
+            Posted::Refused(status, detail) => ("rejected", status, Some(detail)),
             Posted::RetryAfter(wait) => {
                 self.gateway
                     .metrics
                     .batches
                     .with_label_values(&["rate_limited"])
                     .inc();
-                tracing::info!(wait_seconds = wait.as_secs(), "ledger rate limit; waiting");
-                Err(wait)
+                tracing::info!(
+                    station = %batch.station,
+                    wait_seconds = wait.as_secs(),
+                    "ledger rate limit; waiting"
+                );
+                self.wait(&batch.station, wait);
+                return;
             }
-            Posted::Failed(error) => Err(self.fail("posting a batch", &error)),
-        }
-    }
-
-    fn send(&self, station: &Station, body: &str) -> Posted {
-        let digest = hex::encode(Sha256::digest(body.as_bytes()));
-        let message = match readings_message(&digest) {
-            Ok(message) => message,
-            Err(error) => return Posted::Failed(error.to_string()),
+            Posted::Failed(error) => {
+                self.fail(&batch.station, "posting a batch", &error);
+                return;
+            }
         };
-        let signature = sign(&message, &station.signing_key);
-        let sent = self
-            .agent
-            .post(&self.url("/v1/readings"))
-            .set("Authorization", &format!("Bearer {}", station.token))
-            .set("Signature", &signature)
-            .set("Content-Type", "application/json")
-            .send_bytes(body.as_bytes());
-        match sent {
-            Ok(response) => Posted::Done(response.status()),
-            Err(ureq::Error::Status(429, response)) => {
-                let seconds = response
-                    .header("Retry-After")
-                    .and_then(|value| value.trim().parse::<u64>().ok())
-                    .unwrap_or(1)
-                    .clamp(1, RETRY_AFTER_SECONDS_MAX);
-                Posted::RetryAfter(Duration::from_secs(seconds))
-            }
-            Err(ureq::Error::Status(status @ (400 | 409 | 413 | 422), response)) => {
-                Posted::Refused(
-                    status,
-                    truncated(response.into_string().unwrap_or_default()),
-                )
-            }
-            Err(ureq::Error::Status(status, _)) => Posted::Failed(format!("HTTP {status}")),
-            Err(error) => Posted::Failed(error.to_string()),
+        if let Err(error) =
+            self.spool
+                .finish_batch(&batch.batch_id, state, status, detail.as_deref())
+        {
+            // Posted again later: the ledger answers a replay with its first receipt.
+            tracing::error!(error = format!("{error:#}"), "cannot record a posted batch");
+            self.wait(&batch.station, BACKOFF_MAX);
+            return;
+        }
+        self.backoff.remove(&batch.station);
+        self.gateway
+            .metrics
+            .batches
+            .with_label_values(&[state])
+            .inc();
+        match detail {
+            None => tracing::info!(
+                station = %batch.station, batch_id = %batch.batch_id, status, "batch posted"
+            ),
+            Some(detail) => tracing::error!(
+                station = %batch.station, batch_id = %batch.batch_id, status, detail,
+                "the ledger refused a batch for good; it stays in the spool"
+            ),
         }
     }
 }
