@@ -216,3 +216,92 @@ fn hostile_input_is_refused_and_counted_and_the_gateway_keeps_serving() {
         assert!(reading["batch_id"].as_str().unwrap().starts_with("hj212-"));
     }
 }
+
+#[test]
+fn both_versions_and_every_data_command_are_taken_and_only_a_reply_flag_is_answered() {
+    let files = StationFiles::new();
+    let ledger = Ledger::start(Some(&files.public_key));
+    let stations = files.write_for(&ledger);
+    let spool = files.directory.path().join("spool");
+    let gateway = Gateway::start(&stations, &spool, &ledger.url(), free_port(), &[]);
+    let mut logger = TcpStream::connect(gateway.address()).unwrap();
+    let segment = |qn: &str, cn: &str, flag: u8, parameters: &str| {
+        format!("QN={qn};ST=21;CN={cn};PW={PW};MN={MN};Flag={flag};CP=&&{parameters}&&")
+    };
+    // HJ 212-2025 (Flag=9): answered with the 2025 version and no reply wanted (Flag=8).
+    let hourly_2025 = segment(
+        "20250702080000001",
+        "2061",
+        9,
+        "DataTime=20250702080000;w01009-Avg=7.51,w01009-Flag=N;w21011-Avg=0.018",
+    );
+    let answer_2025 = String::from_utf8(frame(&format!(
+        "QN=20250702080000001;ST=91;CN=9014;PW={PW};MN={MN};Flag=8;CP=&&&&"
+    )))
+    .unwrap();
+    assert_eq!(
+        exchange(&mut logger, &frame(&hourly_2025), ANSWER_WAIT),
+        answer_2025
+    );
+    // Flag=4 asks for no answer; the packet is still taken.
+    let daily = segment(
+        "20250703000000002",
+        "2031",
+        4,
+        "DataTime=20250703000000;w21001-Avg=3.06",
+    );
+    assert_eq!(exchange(&mut logger, &frame(&daily), NO_ANSWER_WAIT), "");
+    // Real-time data reads -Rtd (its -Avg, if any, is another field and ignored).
+    let real_time = segment(
+        "20250703080030003",
+        "2011",
+        5,
+        "DataTime=20250703080030;w01001-Rtd=7.6,w01001-Flag=N;w01010-Rtd=24.4;w01001-Avg=9",
+    );
+    assert!(exchange(&mut logger, &frame(&real_time), ANSWER_WAIT)
+        .contains("QN=20250703080030003;ST=91;CN=9014"));
+    // Minute data, a split packet (Flag=7) and an unknown command.
+    let minute = segment(
+        "20250703081000004",
+        "2051",
+        5,
+        "DataTime=20250703081000;w01014-Avg=636.3",
+    );
+    assert!(exchange(&mut logger, &frame(&minute), ANSWER_WAIT).contains("CN=9014"));
+    let split = segment(
+        "20250703082000005",
+        "2051",
+        7,
+        "DataTime=20250703082000;w01014-Avg=1",
+    );
+    assert_eq!(exchange(&mut logger, &frame(&split), NO_ANSWER_WAIT), "");
+    let other = segment("20250703083000006", "1062", 5, "RtdInterval=30");
+    assert_eq!(exchange(&mut logger, &frame(&other), NO_ANSWER_WAIT), "");
+    assert_eq!(refused(&gateway, "unsupported_flag"), 1);
+    assert_eq!(refused(&gateway, "unsupported_command"), 1);
+    assert_eq!(gateway.metric("basin_ledger_hj212_ignored_fields_total"), 1);
+
+    let readings = ledger.wait_for_readings(4);
+    let seen: Vec<(&str, &serde_json::Value)> = readings
+        .iter()
+        .map(|reading| (reading["sampled_at"].as_str().unwrap(), &reading["values"]))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "2025-07-02T00:00:00Z",
+                &serde_json::json!({"do": "7.51", "tp": "0.018"})
+            ),
+            ("2025-07-02T16:00:00Z", &serde_json::json!({"tn": "3.06"})),
+            (
+                "2025-07-03T00:00:30Z",
+                &serde_json::json!({"ph": "7.6", "temp": "24.4"})
+            ),
+            (
+                "2025-07-03T00:10:00Z",
+                &serde_json::json!({"conductivity": "636.3"})
+            ),
+        ]
+    );
+}
