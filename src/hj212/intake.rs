@@ -7,7 +7,7 @@ use basin_hj212::{data_reply, map_packet, parse_segment};
 
 use super::body::{check_against_ledger_rules, SpooledReading};
 use super::metrics::GatewayMetrics;
-use super::spool::{Spool, Stored};
+use super::spool::{NewReading, Spool, Stored};
 use super::stations::Stations;
 
 /// What the connections share.
@@ -91,7 +91,12 @@ async fn decide(gateway: &Gateway, segment: &str) -> Outcome {
         let mut spool = spool
             .lock()
             .map_err(|_| anyhow::anyhow!("the spool lock is poisoned"))?;
-        Ok::<_, anyhow::Error>(spool.store(&code, &sampled_at, &text, now.timestamp())?)
+        Ok::<_, anyhow::Error>(spool.store(NewReading {
+            station: &code,
+            sampled_at: &sampled_at,
+            reading: &text,
+            received_at_seconds: now.timestamp(),
+        })?)
     })
     .await;
     match stored {

@@ -105,6 +105,17 @@ pub struct Spool {
     connection: SqliteConnection,
 }
 
+/// One reading to spool (a struct, so that its three texts cannot be swapped).
+#[derive(Debug, Clone, Copy)]
+pub struct NewReading<'a> {
+    pub station: &'a str,
+    /// The reading's instant as the reading's text carries it; unique per station.
+    pub sampled_at: &'a str,
+    /// The spooled reading's JSON.
+    pub reading: &'a str,
+    pub received_at_seconds: i64,
+}
+
 /// Creates the folder (mode 0700) if it is missing.
 fn create_folder(folder: &Path) -> Result<(), SpoolError> {
     let error = |source| SpoolError::Folder {
@@ -138,13 +149,13 @@ impl Spool {
     }
 
     /// Stores one reading of `station` durably (committed with synchronous=FULL).
-    pub fn store(
-        &mut self,
-        station: &str,
-        sampled_at: &str,
-        reading: &str,
-        received_at_seconds: i64,
-    ) -> Result<Stored, SpoolError> {
+    pub fn store(&mut self, new: NewReading<'_>) -> Result<Stored, SpoolError> {
+        let NewReading {
+            station,
+            sampled_at,
+            reading,
+            received_at_seconds,
+        } = new;
         self.connection.immediate_transaction(|connection| {
             let existing: Vec<ReadingText> = diesel::sql_query(
                 "SELECT reading FROM spooled_readings WHERE station = ? AND sampled_at = ?",
@@ -270,6 +281,20 @@ impl Spool {
 mod tests {
     use super::*;
 
+    fn row<'a>(
+        station: &'a str,
+        sampled_at: &'a str,
+        reading: &'a str,
+        seconds: i64,
+    ) -> NewReading<'a> {
+        NewReading {
+            station,
+            sampled_at,
+            reading,
+            received_at_seconds: seconds,
+        }
+    }
+
     #[test]
     fn a_reading_is_stored_once_and_a_different_one_at_the_same_instant_conflicts() {
         let folder = tempfile::tempdir().unwrap();
@@ -278,16 +303,22 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, SPOOL_FOLDER_MODE);
         let at = "2020-07-01T08:00:00+08:00";
-        assert_eq!(spool.store("s", at, "{\"a\":1}", 100).unwrap(), Stored::New);
         assert_eq!(
-            spool.store("s", at, "{\"a\":1}", 101).unwrap(),
+            spool.store(row("s", at, "{\"a\":1}", 100)).unwrap(),
+            Stored::New
+        );
+        assert_eq!(
+            spool.store(row("s", at, "{\"a\":1}", 101)).unwrap(),
             Stored::Duplicate
         );
         assert_eq!(
-            spool.store("s", at, "{\"a\":2}", 102).unwrap(),
+            spool.store(row("s", at, "{\"a\":2}", 102)).unwrap(),
             Stored::Conflict
         );
-        assert_eq!(spool.store("t", at, "{\"a\":2}", 102).unwrap(), Stored::New);
+        assert_eq!(
+            spool.store(row("t", at, "{\"a\":2}", 102)).unwrap(),
+            Stored::New
+        );
     }
 
     #[test]
@@ -296,7 +327,7 @@ mod tests {
         let mut spool = Spool::open(folder.path()).unwrap();
         for hour in 0..3 {
             let at = format!("2020-07-01T0{hour}:00:00+08:00");
-            spool.store("s", &at, &format!("{hour}"), 100).unwrap();
+            spool.store(row("s", &at, &format!("{hour}"), 100)).unwrap();
         }
         assert!(spool.due_stations(159, 60, 1_000).unwrap().is_empty());
         assert_eq!(spool.due_stations(100, 60, 3).unwrap(), ["s"]);
