@@ -1,7 +1,9 @@
 //! The command line: `serve`, `migrate`, `token create`, `keygen`, `sign`, `openapi`, and the
-//! witness server (`witness keygen`, `witness serve`).
+//! witness server (`witness keygen`, `witness serve`), the HJ 212 gateway (`hj212 serve`,
+//! `hj212 simulate`).
 
 pub mod audit;
+pub mod hj212;
 mod keys;
 pub mod receipt;
 pub mod tokens;
@@ -134,6 +136,11 @@ pub enum Command {
     Import {
         #[command(subcommand)]
         command: ImportCommand,
+    },
+    /// The HJ 212 gateway for stations' data loggers, and a logger simulator.
+    Hj212 {
+        #[command(subcommand)]
+        command: hj212::Hj212Command,
     },
     /// Run a C2SP tlog-witness for other parties' ledgers (its own key, logs file and database).
     Witness {

@@ -10,6 +10,7 @@ pub mod api;
 pub mod cli;
 pub mod demo;
 pub mod export;
+pub mod hj212;
 pub mod import;
 pub mod key_file;
 pub mod ledger_key;

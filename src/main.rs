@@ -144,6 +144,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             database,
             bind,
         })),
+        Command::Hj212 { command } => cli::hj212::run(command),
         Command::Openapi => {
             println!("{}", api::openapi_document().to_pretty_json()?);
             Ok(())

@@ -26,7 +26,7 @@ use crate::store::settlements::{issue, IssueRequest, SettlementError};
 use crate::store::{self, AnyConnection};
 use basin_ledger_core::settlement::periods::months_between;
 
-const DAILY_ROWS: &[u8] =
+pub(crate) const DAILY_ROWS: &[u8] =
     include_bytes!("../../examples/data/cnemc/cnemc_daily_bj_hb_2020-05-08_2021-04-05.csv");
 const STATION_MAP: &[u8] = include_bytes!("../../examples/data/cnemc/map.csv");
 

@@ -1,4 +1,5 @@
-//! The compose file wires the server to PostgreSQL with health checks and persistent volumes.
+//! The compose file wires the server to PostgreSQL with health checks and persistent volumes,
+//! and runs the HJ 212 gateway beside the server.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
@@ -13,7 +14,7 @@ fn compose() -> Value {
 fn the_ledger_service_uses_the_postgres_service_by_database_url() {
     let compose = compose();
     let services = compose["services"].as_mapping().expect("services");
-    assert_eq!(services.len(), 2);
+    assert_eq!(services.len(), 3);
     let ledger = &compose["services"]["ledger"];
     assert_eq!(ledger["build"], Value::from("."));
     let url = ledger["environment"]["DATABASE_URL"]
@@ -65,7 +66,59 @@ fn both_services_have_healthchecks_and_volumes() {
     }
     assert!(compose["volumes"]
         .as_mapping()
-        .is_some_and(|volumes| volumes.len() == 2));
+        .is_some_and(|volumes| volumes.len() == 3));
+}
+
+#[test]
+fn the_gateway_service_posts_to_the_ledger_service_and_keeps_its_spool() {
+    let compose = compose();
+    let gateway = &compose["services"]["gateway"];
+    assert_eq!(gateway["build"], Value::from("."));
+    assert_eq!(
+        gateway["command"],
+        serde_yaml::from_str::<Value>("[hj212, serve]").unwrap()
+    );
+    let environment = &gateway["environment"];
+    assert_eq!(
+        environment["HJ212_LEDGER_URL"],
+        Value::from("http://ledger:8080")
+    );
+    assert_eq!(environment["HJ212_BIND"], Value::from("0.0.0.0:6000"));
+    assert_eq!(
+        environment["HJ212_SPOOL"],
+        Value::from("/var/lib/basin-ledger/spool")
+    );
+    let stations = environment["HJ212_STATIONS_FILE"].as_str().unwrap();
+    assert_eq!(
+        gateway["depends_on"]["ledger"]["condition"],
+        Value::from("service_healthy")
+    );
+    let ports = gateway["ports"].as_sequence().unwrap();
+    assert!(ports.contains(&Value::from("6000:6000")), "{ports:?}");
+    let volumes = gateway["volumes"].as_sequence().unwrap();
+    assert!(volumes.contains(&Value::from("gateway-spool:/var/lib/basin-ledger")));
+    let stations_folder = std::path::Path::new(stations).parent().unwrap();
+    assert!(
+        volumes.contains(&Value::from(format!(
+            "./hj212:{}:ro",
+            stations_folder.display()
+        ))),
+        "{volumes:?}"
+    );
+    let check: Vec<_> = gateway["healthcheck"]["test"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let metrics = environment["HJ212_METRICS_BIND"].as_str().unwrap();
+    let metrics_port = metrics.rsplit(':').next().unwrap();
+    assert!(
+        check
+            .iter()
+            .any(|part| part.ends_with(&format!(":{metrics_port}/metrics"))),
+        "{check:?}"
+    );
 }
 
 #[test]

@@ -17,6 +17,7 @@ mod deployment;
 mod exceedance;
 mod full_cycle;
 mod group_commit;
+mod hj212;
 mod hostile_bodies;
 mod import_cnemc;
 mod key_commands;

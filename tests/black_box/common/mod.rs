@@ -4,6 +4,7 @@
 
 pub mod agreements;
 pub mod audit;
+pub mod hj212;
 pub mod server_process;
 pub mod verifier;
 

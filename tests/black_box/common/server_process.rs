@@ -26,7 +26,11 @@ impl ServerProcess {
     /// Starts `basin-ledger serve` in `directory` with the given extra environment and waits
     /// until `/healthz` answers 200.
     pub fn start(directory: &Path, environment: &[(&str, &str)]) -> Self {
-        let port = free_port();
+        Self::start_on_port(directory, environment, free_port())
+    }
+
+    /// The same on a given port (a restarted server where its clients expect it).
+    pub fn start_on_port(directory: &Path, environment: &[(&str, &str)], port: u16) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_basin-ledger"));
         command
             .arg("serve")
