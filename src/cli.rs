@@ -11,7 +11,9 @@ use clap::{Parser, Subcommand};
 
 pub use keys::{keygen, sign, GeneratedKey, KeyCommandError};
 
+use crate::api::LogRead;
 use crate::ledger_key::{LEDGER_KEY_FILE_DEFAULT, LOG_ORIGIN_DEFAULT};
+use crate::publish::{CHECKPOINT_INTERVAL_MS_DEFAULT, CHECKPOINT_INTERVAL_MS_MAX};
 use crate::model::access::Role;
 use crate::store::DATABASE_URL_DEFAULT;
 
@@ -54,6 +56,18 @@ pub enum Command {
         /// The log's origin: the first line of every checkpoint and the ledger key's name.
         #[arg(long, env = "LOG_ORIGIN", default_value = LOG_ORIGIN_DEFAULT)]
         log_origin: String,
+        /// The shortest time between two signed checkpoints, in milliseconds: the ledger signs
+        /// when the log grows, at most this often.
+        #[arg(long, env = "CHECKPOINT_INTERVAL_MS", default_value_t = CHECKPOINT_INTERVAL_MS_DEFAULT,
+              value_parser = clap::value_parser!(u64).range(1..=CHECKPOINT_INTERVAL_MS_MAX))]
+        checkpoint_interval_ms: u64,
+        /// Who may read the log's tiles and receipts: `tokens` (any valid token) or `public`.
+        #[arg(long, env = "LOG_READ", value_enum, default_value_t = LogRead::Tokens)]
+        log_read: LogRead,
+        /// A c2sp.org/tlog-policy file: every new checkpoint goes to its witnesses, and only
+        /// checkpoints whose cosignatures meet its quorum are published.
+        #[arg(long, env = "WITNESS_POLICY_FILE")]
+        witness_policy: Option<PathBuf>,
         /// Load the real-data demo first (Miyun/Chaobai and Guanting/Yongding registry, CNEMC
         /// readings 2020-05..2021-04, example agreements, their settlements). Idempotent.
         #[arg(long)]

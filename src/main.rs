@@ -4,6 +4,7 @@ use basin_ledger::api::rate_limit::RateLimit;
 use basin_ledger::cli::witness::WitnessServeOptions;
 use basin_ledger::cli::{self, Cli, Command, ImportCommand, TokenCommand, WitnessCommand};
 use basin_ledger::import::cnemc::ImportOptions;
+use basin_ledger::publish::PublishSettings;
 use basin_ledger::server::{self, ServeOptions};
 use basin_ledger::store::DatabaseUrl;
 use basin_ledger::{api, tokens};
@@ -42,6 +43,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             rate_limit_burst,
             ledger_key_file,
             log_origin,
+            checkpoint_interval_ms,
+            log_read,
+            witness_policy,
             demo,
         } => {
             let rate_limit = RateLimit {
@@ -54,6 +58,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 rate_limit,
                 ledger_key_file,
                 log_origin,
+                publish: PublishSettings {
+                    checkpoint_interval: std::time::Duration::from_millis(checkpoint_interval_ms),
+                },
+                log_read,
+                witness_policy,
                 demo,
             }))
         }

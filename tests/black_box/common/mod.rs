@@ -4,6 +4,7 @@
 
 pub mod agreements;
 pub mod audit;
+pub mod publication;
 pub mod server_process;
 pub mod verifier;
 
@@ -179,7 +180,13 @@ pub async fn spawn_app_configured(
     let ledger_key = LedgerKey::generate(LOG_ORIGIN_DEFAULT).expect("ledger key");
     register_ledger_key(&pool, &ledger_key).expect("ledger key registers");
     let ledger_public_key = ledger_key.public_key();
-    let state = web::Data::new(configure(AppState::new(pool.clone(), backend, ledger_key)));
+    let state = configure(
+        AppState::new(pool.clone(), backend, ledger_key)
+            .with_publish_settings(publication::TEST_PUBLISH_SETTINGS),
+    )
+    .start_publisher()
+    .expect("publisher starts");
+    let state = web::Data::new(state);
     let service = test::init_service(build_app(state)).await;
     TestApp {
         service,
