@@ -27,6 +27,7 @@ mod log_integrity;
 mod log_two_servers;
 mod no_binary_floats;
 mod openapi;
+mod publication;
 mod readings;
 mod registry;
 mod schema_parity;
