@@ -41,3 +41,4 @@ mod tiles;
 mod verify_bundle;
 mod verify_cli;
 mod witness;
+mod witnessed_log;

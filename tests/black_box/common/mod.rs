@@ -7,6 +7,7 @@ pub mod audit;
 pub mod publication;
 pub mod server_process;
 pub mod verifier;
+pub mod witness_process;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
