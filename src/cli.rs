@@ -13,8 +13,8 @@ pub use keys::{keygen, sign, GeneratedKey, KeyCommandError};
 
 use crate::api::LogRead;
 use crate::ledger_key::{LEDGER_KEY_FILE_DEFAULT, LOG_ORIGIN_DEFAULT};
-use crate::publish::{CHECKPOINT_INTERVAL_MS_DEFAULT, CHECKPOINT_INTERVAL_MS_MAX};
 use crate::model::access::Role;
+use crate::publish::{CHECKPOINT_INTERVAL_MS_DEFAULT, CHECKPOINT_INTERVAL_MS_MAX};
 use crate::store::DATABASE_URL_DEFAULT;
 
 #[derive(Debug, Parser)]

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use actix_web::{web, HttpServer};
 
-use crate::api::LogRead;
 use crate::api::rate_limit::RateLimit;
+use crate::api::LogRead;
 use crate::api::{build_app, state::AppState};
 use crate::demo;
 use crate::ledger_key::{KeySource, LedgerKey};
@@ -117,7 +117,10 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
                 .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
             let policy = WitnessPolicy::parse(&text, &ledger_key)
                 .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
-            tracing::info!(witnesses = policy.policy.witnesses().len(), "witness policy loaded");
+            tracing::info!(
+                witnesses = policy.policy.witnesses().len(),
+                "witness policy loaded"
+            );
             Some(policy)
         }
         None => None,

@@ -113,7 +113,10 @@ async fn the_checkpoint_verifies_with_the_published_key_and_commits_to_every_lea
     assert!(note.starts_with("localhost/basin-ledger\n6\n"), "{note}");
     // The same size is answered with the stored note, byte for byte.
     assert_eq!(app.get("/v1/log/checkpoint", None).await.text, note);
-    assert_eq!(app.get("/v1/log/policy", None).await.problem_pointers(404), Vec::<String>::new());
+    assert_eq!(
+        app.get("/v1/log/policy", None).await.problem_pointers(404),
+        Vec::<String>::new()
+    );
 }
 
 #[actix_web::test]

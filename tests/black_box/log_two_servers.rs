@@ -62,7 +62,10 @@ fn two_servers_on_one_postgresql_database_keep_one_contiguous_verifiable_log() {
     // One directory, so the second server reads the key file the first one created.
     let directory = tempfile::tempdir().unwrap();
     // Both publish (every 20 ms here): they must never sign two notes for one size.
-    let environment = [("DATABASE_URL", url.as_str()), ("CHECKPOINT_INTERVAL_MS", "20")];
+    let environment = [
+        ("DATABASE_URL", url.as_str()),
+        ("CHECKPOINT_INTERVAL_MS", "20"),
+    ];
     let first = ServerProcess::start(directory.path(), &environment);
     let second = ServerProcess::start(directory.path(), &environment);
     let servers = [first.base_url.clone(), second.base_url.clone()];
@@ -136,10 +139,7 @@ fn two_servers_on_one_postgresql_database_keep_one_contiguous_verifiable_log() {
         notes.len() >= 2,
         "checkpoints were signed during the writes"
     );
-    for note in notes
-        .iter()
-        .chain(published.iter())
-    {
+    for note in notes.iter().chain(published.iter()) {
         verify_checkpoint_covers(note, &origin, &public_key, &leaf_hashes);
     }
     let last = leaf_hashes.len() - 1;

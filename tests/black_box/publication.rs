@@ -44,7 +44,12 @@ async fn readers_asking_for_checkpoints_proofs_and_tiles_never_make_the_ledger_s
         ("/v1/log/proofs/consistency?first=1", "second"),
     ] {
         let reply = app.get(path, Some(&token)).await;
-        assert_eq!(reply.problem_pointers(422), [parameter], "{path}: {}", reply.text);
+        assert_eq!(
+            reply.problem_pointers(422),
+            [parameter],
+            "{path}: {}",
+            reply.text
+        );
     }
     let tile = app.get("/v1/log/tile/0/000.p/6", Some(&token)).await;
     tile.problem_pointers(404);
@@ -82,7 +87,11 @@ async fn the_published_checkpoint_follows_the_log_and_proofs_name_unpublished_si
         let path = format!("/v1/log/proofs/inclusion?index=0&tree_size={size}");
         let reply = app.get(&path, Some(&token)).await;
         assert_eq!(reply.problem_pointers(422), ["tree_size"], "{}", reply.text);
-        assert!(reply.text.contains("no published checkpoint"), "{}", reply.text);
+        assert!(
+            reply.text.contains("no published checkpoint"),
+            "{}",
+            reply.text
+        );
     }
     let consistency = app
         .get("/v1/log/proofs/consistency?first=6&second=7", Some(&token))
@@ -112,5 +121,7 @@ async fn log_read_public_opens_tiles_to_readers_without_a_token() {
         assert_eq!(reply.content_type, "application/octet-stream");
     }
     // Only the log's public material opens: entries still need a token.
-    open.get("/v1/log/entries", None).await.problem_pointers(401);
+    open.get("/v1/log/entries", None)
+        .await
+        .problem_pointers(401);
 }

@@ -32,6 +32,9 @@ fn policy_text(log_vkey: &str, witnesses: &[Witness]) -> String {
     format!("log {log_vkey}\n{lines}group both all beijing hebei\nquorum both\n")
 }
 
+/// The in-memory ledger key and the policy text, taken from the app as it is built.
+type Captured = (Arc<LedgerKey>, String);
+
 struct Setup {
     witnesses: Vec<Witness>,
     key: Arc<LedgerKey>,
@@ -55,7 +58,7 @@ async fn witnessed_ledger() -> (
         Witness::create(&folder.path().join("beijing"), "beijing"),
         Witness::create(&folder.path().join("hebei"), "hebei"),
     ];
-    let captured: Arc<Mutex<Option<(Arc<LedgerKey>, String)>>> = Arc::default();
+    let captured: Arc<Mutex<Option<Captured>>> = Arc::default();
     let lines: Vec<String> = witnesses.iter().map(Witness::policy_line).collect();
     let app = spawn_app_configured({
         let captured = Arc::clone(&captured);
@@ -114,16 +117,23 @@ async fn with_one_of_two_witnesses_stopped_writes_continue_and_publication_waits
         .await;
     // Beijing's witness cosigns the new checkpoint; Hebei's cannot be reached.
     let cosigned = "basin_ledger_witness_cosigned_tree_size";
-    app.metric_reaching(&sample(cosigned, "beijing", None), 8.0).await;
+    app.metric_reaching(&sample(cosigned, "beijing", None), 8.0)
+        .await;
     let submissions = "basin_ledger_witness_submissions_total";
     app.metric_reaching(&sample(submissions, "hebei", Some("unreachable")), 1.0)
         .await;
-    app.metric_reaching(&sample("basin_ledger_witness_lag_entries", "hebei", None), 2.0)
-        .await;
+    app.metric_reaching(
+        &sample("basin_ledger_witness_lag_entries", "hebei", None),
+        2.0,
+    )
+    .await;
     // So the quorum is not met and the published checkpoint waits.
     assert_eq!(app.get("/v1/log/checkpoint", None).await.text, first);
     let proof = app
-        .get("/v1/log/proofs/inclusion?index=0&tree_size=8", Some(&app.admin_token))
+        .get(
+            "/v1/log/proofs/inclusion?index=0&tree_size=8",
+            Some(&app.admin_token),
+        )
         .await;
     assert_eq!(proof.problem_pointers(422), ["tree_size"], "{}", proof.text);
 
@@ -134,7 +144,8 @@ async fn with_one_of_two_witnesses_stopped_writes_continue_and_publication_waits
     let accepted = policy.check_checkpoint(&resumed).unwrap();
     assert_eq!(accepted.checkpoint.size, 8);
     assert_eq!(accepted.cosigners, ["beijing", "hebei"]);
-    app.metric_reaching(&sample(cosigned, "hebei", None), 8.0).await;
+    app.metric_reaching(&sample(cosigned, "hebei", None), 8.0)
+        .await;
 }
 
 /// What an operator with database access and the ledger key can do: rewrite entry 0, append
@@ -220,7 +231,8 @@ async fn a_rewritten_history_re_signed_with_the_ledger_key_is_refused_by_the_wit
     let seen = app.checkpoint_covering(6).await;
     let cosigned = "basin_ledger_witness_cosigned_tree_size";
     for witness in ["beijing", "hebei"] {
-        app.metric_reaching(&sample(cosigned, witness, None), 6.0).await;
+        app.metric_reaching(&sample(cosigned, witness, None), 6.0)
+            .await;
     }
 
     let forged_size = rewrite_history(&app.pool, &setup.key);
@@ -231,8 +243,11 @@ async fn a_rewritten_history_re_signed_with_the_ledger_key_is_refused_by_the_wit
     for witness in ["beijing", "hebei"] {
         app.metric_reaching(&sample(submissions, witness, Some("refused_422")), 1.0)
             .await;
-        app.metric_reaching(&sample("basin_ledger_witness_lag_entries", witness, None), 1.0)
-            .await;
+        app.metric_reaching(
+            &sample("basin_ledger_witness_lag_entries", witness, None),
+            1.0,
+        )
+        .await;
     }
     // Nothing new is published: the checkpoint every party saw is still the one served.
     let served = app.get("/v1/log/checkpoint", None).await;

@@ -18,7 +18,11 @@ fn witness_key(seed: u8) -> SigningKey {
 }
 
 fn witness_vkey(seed: u8) -> String {
-    cosigner_vkey(&format!("w{seed}.example"), &witness_key(seed).verifying_key()).unwrap()
+    cosigner_vkey(
+        &format!("w{seed}.example"),
+        &witness_key(seed).verifying_key(),
+    )
+    .unwrap()
 }
 
 fn log_line() -> String {
@@ -54,7 +58,10 @@ fn a_two_level_policy_parses_and_its_quorum_needs_both_groups() {
     assert_eq!(policy.logs()[0].origin, ORIGIN);
     let names: Vec<&str> = policy.witnesses().iter().map(|w| w.name.as_str()).collect();
     assert_eq!(names, ["B1", "B2", "B3", "H1", "H2"]);
-    assert_eq!(policy.witnesses()[3].url.as_deref(), Some("https://w.he.example"));
+    assert_eq!(
+        policy.witnesses()[3].url.as_deref(),
+        Some("https://w.he.example")
+    );
     assert_eq!(policy.witnesses()[2].url, None);
     assert_eq!(policy.witnesses()[0].key_name, "w11.example");
     for (cosigners, met) in [
@@ -88,22 +95,86 @@ fn every_malformed_policy_is_refused_naming_its_line() {
     let cases: Vec<(String, usize, PolicyErrorKind)> = vec![
         (String::new(), 0, PolicyErrorKind::NoQuorum),
         (format!("witness A {w11}\n"), 0, PolicyErrorKind::NoQuorum),
-        ("quorum none\nquorum none\n".into(), 2, PolicyErrorKind::SecondQuorum),
-        ("quorum X\n".into(), 1, PolicyErrorKind::UndefinedName("X".into())),
-        ("\nwitnes A x\n".into(), 2, PolicyErrorKind::UnknownKeyword("witnes".into())),
-        (format!("witness none {w11}\nquorum none\n"), 1, PolicyErrorKind::ReservedName("none".into())),
-        (format!("witness A {w11}\nwitness A {w12}\nquorum A\n"), 2, PolicyErrorKind::DuplicateName("A".into())),
-        (format!("witness A {w11}\nwitness B {w11}\nquorum A\n"), 2, PolicyErrorKind::DuplicateKey(1)),
-        (format!("witness A {w11}\ngroup G 2 A\nquorum G\n"), 2, PolicyErrorKind::BadThreshold("2".into())),
-        (format!("witness A {w11}\ngroup G 0 A\nquorum G\n"), 2, PolicyErrorKind::BadThreshold("0".into())),
-        (format!("witness A {w11}\ngroup G 01 A\nquorum G\n"), 2, PolicyErrorKind::BadThreshold("01".into())),
-        (format!("witness A {w11}\ngroup G any A A\nquorum G\n"), 2, PolicyErrorKind::DuplicateMember("A".into())),
-        (format!("group G any A\nwitness A {w11}\nquorum G\n"), 1, PolicyErrorKind::UndefinedName("A".into())),
-        (format!("witness A {w11}\ngroup G any none\nquorum A\n"), 2, PolicyErrorKind::UndefinedName("none".into())),
-        (format!("witness A {w11}\ngroup G any\nquorum A\n"), 2, PolicyErrorKind::Shape("group <name> all|any|<k> <member>...")),
-        (format!("witness A {w11} url extra\nquorum A\n"), 1, PolicyErrorKind::Shape("witness <name> <vkey> [<url>]")),
-        (format!("witness A {w11}\r\nquorum A\n"), 1, PolicyErrorKind::ControlCharacter),
-        ("quorum none\n\u{7f}\n".into(), 2, PolicyErrorKind::ControlCharacter),
+        (
+            "quorum none\nquorum none\n".into(),
+            2,
+            PolicyErrorKind::SecondQuorum,
+        ),
+        (
+            "quorum X\n".into(),
+            1,
+            PolicyErrorKind::UndefinedName("X".into()),
+        ),
+        (
+            "\nwitnes A x\n".into(),
+            2,
+            PolicyErrorKind::UnknownKeyword("witnes".into()),
+        ),
+        (
+            format!("witness none {w11}\nquorum none\n"),
+            1,
+            PolicyErrorKind::ReservedName("none".into()),
+        ),
+        (
+            format!("witness A {w11}\nwitness A {w12}\nquorum A\n"),
+            2,
+            PolicyErrorKind::DuplicateName("A".into()),
+        ),
+        (
+            format!("witness A {w11}\nwitness B {w11}\nquorum A\n"),
+            2,
+            PolicyErrorKind::DuplicateKey(1),
+        ),
+        (
+            format!("witness A {w11}\ngroup G 2 A\nquorum G\n"),
+            2,
+            PolicyErrorKind::BadThreshold("2".into()),
+        ),
+        (
+            format!("witness A {w11}\ngroup G 0 A\nquorum G\n"),
+            2,
+            PolicyErrorKind::BadThreshold("0".into()),
+        ),
+        (
+            format!("witness A {w11}\ngroup G 01 A\nquorum G\n"),
+            2,
+            PolicyErrorKind::BadThreshold("01".into()),
+        ),
+        (
+            format!("witness A {w11}\ngroup G any A A\nquorum G\n"),
+            2,
+            PolicyErrorKind::DuplicateMember("A".into()),
+        ),
+        (
+            format!("group G any A\nwitness A {w11}\nquorum G\n"),
+            1,
+            PolicyErrorKind::UndefinedName("A".into()),
+        ),
+        (
+            format!("witness A {w11}\ngroup G any none\nquorum A\n"),
+            2,
+            PolicyErrorKind::UndefinedName("none".into()),
+        ),
+        (
+            format!("witness A {w11}\ngroup G any\nquorum A\n"),
+            2,
+            PolicyErrorKind::Shape("group <name> all|any|<k> <member>..."),
+        ),
+        (
+            format!("witness A {w11} url extra\nquorum A\n"),
+            1,
+            PolicyErrorKind::Shape("witness <name> <vkey> [<url>]"),
+        ),
+        (
+            format!("witness A {w11}\r\nquorum A\n"),
+            1,
+            PolicyErrorKind::ControlCharacter,
+        ),
+        (
+            "quorum none\n\u{7f}\n".into(),
+            2,
+            PolicyErrorKind::ControlCharacter,
+        ),
     ];
     for (text, line, kind) in cases {
         assert_eq!(error_of(&text), PolicyError { line, kind }, "{text:?}");
@@ -111,9 +182,15 @@ fn every_malformed_policy_is_refused_naming_its_line() {
     // A witness key must be a cosigner (0x04) vkey; a log key a note (0x01) vkey.
     let note_key = vkey("w.example", &witness_key(11).verifying_key()).unwrap();
     let error = error_of(&format!("witness A {note_key}\nquorum A\n"));
-    assert!(matches!(error.kind, PolicyErrorKind::BadKey(_)) && error.line == 1, "{error}");
+    assert!(
+        matches!(error.kind, PolicyErrorKind::BadKey(_)) && error.line == 1,
+        "{error}"
+    );
     let error = error_of(&format!("log {w11}\nquorum none\n"));
-    assert!(matches!(error.kind, PolicyErrorKind::BadKey(_)) && error.line == 1, "{error}");
+    assert!(
+        matches!(error.kind, PolicyErrorKind::BadKey(_)) && error.line == 1,
+        "{error}"
+    );
     assert!(error.to_string().starts_with("policy line 1: "), "{error}");
     let huge = format!("quorum none\n#{}\n", "x".repeat(70 * 1024));
     assert_eq!(error_of(&huge).kind, PolicyErrorKind::TooLarge);
@@ -129,8 +206,13 @@ fn cosigned_note(size: u64, witnesses: &[u8]) -> String {
     for seed in witnesses {
         let name = format!("w{seed}.example");
         note.push_str(
-            &cosignature_line(&checkpoint.to_text(), &name, &witness_key(*seed), 1_780_000_000)
-                .unwrap(),
+            &cosignature_line(
+                &checkpoint.to_text(),
+                &name,
+                &witness_key(*seed),
+                1_780_000_000,
+            )
+            .unwrap(),
         );
     }
     note
@@ -139,7 +221,9 @@ fn cosigned_note(size: u64, witnesses: &[u8]) -> String {
 #[test]
 fn a_checkpoint_note_is_checked_for_the_log_signature_the_cosignatures_and_the_quorum() {
     let policy = Policy::parse(&two_level_policy()).unwrap();
-    let accepted = policy.check_checkpoint(&cosigned_note(5, &[11, 13, 22])).unwrap();
+    let accepted = policy
+        .check_checkpoint(&cosigned_note(5, &[11, 13, 22]))
+        .unwrap();
     assert_eq!(accepted.checkpoint.size, 5);
     assert_eq!(accepted.cosigners, ["B1", "B3", "H2"]);
     // Unknown witnesses' lines are ignored, and do not count.
@@ -158,10 +242,8 @@ fn a_checkpoint_note_is_checked_for_the_log_signature_the_cosignatures_and_the_q
         Err(PolicyCheckError::BadCosignature { witness, .. }) if witness == "B2"
     ));
     // The log's own signature is required when the policy lists the log.
-    let unsigned_by_log = cosigned_note(5, &[11, 12, 21]).replace(
-        &format!("\u{2014} {ORIGIN} "),
-        "\u{2014} someone.else ",
-    );
+    let unsigned_by_log = cosigned_note(5, &[11, 12, 21])
+        .replace(&format!("\u{2014} {ORIGIN} "), "\u{2014} someone.else ");
     assert!(matches!(
         policy.check_checkpoint(&unsigned_by_log),
         Err(PolicyCheckError::LogSignature { .. })

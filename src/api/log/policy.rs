@@ -14,9 +14,10 @@ use crate::api::state::AppState;
 ))]
 #[get("/log/policy")]
 pub async fn get(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let policy = state.witness_policy.as_ref().ok_or_else(|| {
-        ApiError::NotFound("this ledger has no witness policy".to_owned())
-    })?;
+    let policy = state
+        .witness_policy
+        .as_ref()
+        .ok_or_else(|| ApiError::NotFound("this ledger has no witness policy".to_owned()))?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-cache"))

@@ -85,8 +85,8 @@ pub fn inclusion_proof(
             what: format!("the log tree of size {tree_size}"),
             reason: format!("the inclusion proof of entry {index} does not verify: {error}"),
         })?;
-        let checkpoint = find(connection, key, tree_size)?
-            .ok_or_else(|| StoreError::Integrity {
+        let checkpoint =
+            find(connection, key, tree_size)?.ok_or_else(|| StoreError::Integrity {
                 what: format!("the published checkpoint of tree size {tree_size}"),
                 reason: "its signed checkpoint row is missing".to_owned(),
             })?;

@@ -10,7 +10,6 @@ use crate::store::connection::AnyConnection;
 use crate::store::error::{is_unique_violation, StoreError};
 use crate::store::schema::{log_cosignatures, log_publications};
 
-
 /// One witness's cosignature line on the checkpoint of `tree_size`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCosignature {

@@ -24,14 +24,27 @@ impl Witness {
     pub fn create(folder: &std::path::Path, name: &str) -> Self {
         std::fs::create_dir_all(folder).unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_basin-ledger"))
-            .args(["witness", "keygen", "--name", &format!("{name}.witness.example"), "--out"])
+            .args([
+                "witness",
+                "keygen",
+                "--name",
+                &format!("{name}.witness.example"),
+                "--out",
+            ])
             .arg(folder.join("witness.key"))
             .output()
             .unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         Self {
             name: name.to_owned(),
-            vkey: String::from_utf8(output.stdout).unwrap().trim_end().to_owned(),
+            vkey: String::from_utf8(output.stdout)
+                .unwrap()
+                .trim_end()
+                .to_owned(),
             port: free_port(),
             folder: folder.to_owned(),
             child: None,
@@ -40,7 +53,10 @@ impl Witness {
 
     /// The policy line naming this witness.
     pub fn policy_line(&self) -> String {
-        format!("witness {} {} http://127.0.0.1:{}\n", self.name, self.vkey, self.port)
+        format!(
+            "witness {} {} http://127.0.0.1:{}\n",
+            self.name, self.vkey, self.port
+        )
     }
 
     /// Starts `witness serve` for the log with this vkey and waits until it accepts connections.
@@ -53,7 +69,12 @@ impl Witness {
             .arg(self.folder.join("witness.key"))
             .arg("--logs")
             .arg(&logs)
-            .args(["--database", &database, "--bind", &format!("127.0.0.1:{}", self.port)])
+            .args([
+                "--database",
+                &database,
+                "--bind",
+                &format!("127.0.0.1:{}", self.port),
+            ])
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

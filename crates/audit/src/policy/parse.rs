@@ -130,7 +130,11 @@ impl Builder {
         }
     }
 
-    fn key_once(&mut self, line: usize, key: &ed25519_dalek::VerifyingKey) -> Result<(), PolicyErrorKind> {
+    fn key_once(
+        &mut self,
+        line: usize,
+        key: &ed25519_dalek::VerifyingKey,
+    ) -> Result<(), PolicyErrorKind> {
         if let Some(first) = self.keys.insert(key.to_bytes(), line) {
             return Err(PolicyErrorKind::DuplicateKey(first));
         }
