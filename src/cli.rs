@@ -3,6 +3,7 @@
 
 pub mod audit;
 mod keys;
+pub mod policy_check;
 pub mod witness;
 
 use std::path::PathBuf;
@@ -135,6 +136,10 @@ pub enum Command {
         /// A checkpoint seen before: the log must extend it. The new checkpoint is written back.
         #[arg(long)]
         checkpoint: Option<PathBuf>,
+        /// A c2sp.org/tlog-policy file: the checkpoint (and the one seen before) must carry
+        /// cosignatures that meet its quorum, and the log must extend the checkpoint seen.
+        #[arg(long)]
+        policy: Option<PathBuf>,
     },
     /// Import published monitoring data.
     Import {

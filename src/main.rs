@@ -127,15 +127,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bundle,
             token,
             checkpoint,
+            policy,
         } => {
             let report = match (url, bundle) {
                 (Some(url), _) => {
                     let token = token.ok_or_else(|| {
                         anyhow::anyhow!("--url needs --token (or BASIN_LEDGER_TOKEN)")
                     })?;
-                    cli::audit::verify_url(&url, &token, checkpoint.as_deref())?
+                    cli::audit::verify_url(&url, &token, checkpoint.as_deref(), policy.as_deref())?
                 }
-                (None, Some(bundle)) => cli::audit::verify_folder(&bundle, checkpoint.as_deref())?,
+                (None, Some(bundle)) => {
+                    cli::audit::verify_folder(&bundle, checkpoint.as_deref(), policy.as_deref())?
+                }
                 (None, None) => anyhow::bail!("give --url or --bundle"),
             };
             println!("{}", serde_json::to_string_pretty(&report)?);

@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
-use basin_audit::hash::{hash_from_hex, hash_to_hex, leaf_hash, Hash};
+use basin_audit::canonical_json;
+use basin_audit::hash::{hash_to_hex, leaf_hash, Hash};
 use basin_audit::policy::Policy;
 use basin_audit::tree::{self, NodeId};
 use basin_audit::MemoryTree;
@@ -148,42 +149,54 @@ async fn with_one_of_two_witnesses_stopped_writes_continue_and_publication_waits
         .await;
 }
 
-/// What an operator with database access and the ledger key can do: rewrite entry 0, append
-/// a forged entry, recompute every stored tree node, and sign the forged tree, all in one
-/// transaction. Returns the forged size.
-fn rewrite_history(pool: &Pool, key: &LedgerKey) -> u64 {
+/// What an operator with database access and the ledger key can do: rewrite entry 0 (and so
+/// every later leaf, whose `prev` links change), append a forged entry, recompute every stored
+/// tree node, and sign the forged tree, all in one transaction. Returns the forged size.
+pub(crate) fn rewrite_history(pool: &Pool, key: &LedgerKey) -> u64 {
     let mut connection = pool.get().unwrap();
     connection
         .transaction::<_, diesel::result::Error, _>(|connection| {
             let rows: Vec<(i64, String)> = log_entries::table
                 .order(log_entries::entry_index)
-                .select((log_entries::entry_index, log_entries::leaf_hash))
+                .select((log_entries::entry_index, log_entries::leaf))
                 .load(connection)?;
-            let mut leaves: Vec<Hash> =
-                rows.iter().map(|(_, hash)| hash_from_hex(hash).unwrap()).collect();
-            let forged_zero = r#"{"body":{"code":"BJ","name":"北京"},"index":0,"kind":"jurisdiction.created","prev":"0000000000000000000000000000000000000000000000000000000000000000","time":"2020-01-01T00:00:00Z"}"#;
-            leaves[0] = leaf_hash(forged_zero.as_bytes());
-            diesel::update(log_entries::table.filter(log_entries::entry_index.eq(0)))
-                .set((
-                    log_entries::leaf.eq(forged_zero),
-                    log_entries::leaf_hash.eq(hash_to_hex(&leaves[0])),
-                ))
-                .execute(connection)?;
+            let mut leaves: Vec<Hash> = Vec::new();
+            let mut prev = hash_to_hex(&[0; 32]);
+            let mut last = serde_json::Value::Null;
+            for (index, leaf) in &rows {
+                let mut value: serde_json::Value = serde_json::from_str(leaf).unwrap();
+                if *index == 0 {
+                    value["body"]["name"] = json!("北京市（改写）");
+                }
+                value["prev"] = json!(prev);
+                let text = String::from_utf8(canonical_json(&value).unwrap()).unwrap();
+                leaves.push(leaf_hash(text.as_bytes()));
+                diesel::update(log_entries::table.filter(log_entries::entry_index.eq(*index)))
+                    .set((
+                        log_entries::leaf.eq(&text),
+                        log_entries::leaf_hash.eq(hash_to_hex(leaves.last().unwrap())),
+                        log_entries::prev.eq(&prev),
+                        log_entries::body.eq(value["body"].to_string()),
+                    ))
+                    .execute(connection)?;
+                prev = hash_to_hex(leaves.last().unwrap());
+                last = value;
+            }
             let index = leaves.len() as u64;
-            let appended = format!(
-                r#"{{"body":{{"code":"forged","name":"forged"}},"index":{index},"kind":"basin.created","prev":"{}","time":"2020-01-01T00:00:00Z"}}"#,
-                hash_to_hex(&leaves[leaves.len() - 1])
-            );
+            last["index"] = json!(index);
+            last["prev"] = json!(prev);
+            last["body"]["code"] = json!("forged");
+            let appended = String::from_utf8(canonical_json(&last).unwrap()).unwrap();
             leaves.push(leaf_hash(appended.as_bytes()));
             diesel::insert_into(log_entries::table)
                 .values((
                     log_entries::entry_index.eq(index as i64),
-                    log_entries::kind.eq("basin.created"),
-                    log_entries::time.eq("2020-01-01T00:00:00Z"),
-                    log_entries::prev.eq(hash_to_hex(&leaves[leaves.len() - 2])),
-                    log_entries::body.eq(r#"{"code":"forged","name":"forged"}"#),
+                    log_entries::kind.eq(last["kind"].as_str().unwrap()),
+                    log_entries::time.eq(last["time"].as_str().unwrap()),
+                    log_entries::prev.eq(&prev),
+                    log_entries::body.eq(last["body"].to_string()),
                     log_entries::leaf.eq(&appended),
-                    log_entries::leaf_hash.eq(hash_to_hex(&leaves[leaves.len() - 1])),
+                    log_entries::leaf_hash.eq(hash_to_hex(leaves.last().unwrap())),
                 ))
                 .execute(connection)?;
             let size = leaves.len() as u64;
@@ -207,7 +220,7 @@ fn rewrite_history(pool: &Pool, key: &LedgerKey) -> u64 {
             diesel::update(log_head::table)
                 .set((
                     log_head::size.eq(size as i64),
-                    log_head::last_leaf_hash.eq(hash_to_hex(&leaves[leaves.len() - 1])),
+                    log_head::last_leaf_hash.eq(hash_to_hex(leaves.last().unwrap())),
                 ))
                 .execute(connection)?;
             let root = tree::root(size, &forged).unwrap();

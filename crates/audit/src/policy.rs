@@ -6,10 +6,12 @@
 mod check;
 mod parse;
 mod submission;
+mod view;
 
 pub use check::{CosignedCheckpoint, PolicyCheckError};
 pub use parse::{PolicyError, PolicyErrorKind, POLICY_BYTES_MAX, POLICY_NAMES_MAX};
 pub use submission::{add_checkpoint_body, parse_tree_size_body, plan_submission, Submission};
+pub use view::{check_extends, SplitView};
 
 use ed25519_dalek::VerifyingKey;
 

@@ -51,6 +51,11 @@ impl Witness {
         }
     }
 
+    /// The witness's private key file (`witness keygen` wrote it).
+    pub fn key_path(&self) -> PathBuf {
+        self.folder.join("witness.key")
+    }
+
     /// The policy line naming this witness.
     pub fn policy_line(&self) -> String {
         format!(
