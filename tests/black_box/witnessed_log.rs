@@ -17,7 +17,12 @@ use basin_audit::hash::{hash_to_hex, leaf_hash, Hash};
 use basin_audit::policy::Policy;
 use basin_audit::tree::{self, NodeId};
 use basin_audit::MemoryTree;
-use basin_ledger::ledger_key::LedgerKey;
+use basin_audit::note::cosignature_line;
+use basin_ledger::export::bundle_from_database;
+use basin_ledger::key_file::read_private_key;
+use basin_ledger::ledger_key::{LedgerKey, LOG_ORIGIN_DEFAULT};
+use basin_ledger::verify::files::write_folder;
+use basin_ledger::verify::LogKey;
 use basin_ledger::publish::WitnessPolicy;
 use basin_ledger::store::schema::{log_checkpoints, log_entries, log_head, log_nodes};
 use basin_ledger::store::Pool;
@@ -274,4 +279,90 @@ async fn a_rewritten_history_re_signed_with_the_ledger_key_is_refused_by_the_wit
             "{metrics}"
         );
     }
+}
+
+fn verify(folder: &std::path::Path, arguments: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_basin-ledger"))
+        .arg("verify")
+        .args(arguments)
+        .current_dir(folder)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn verify_with_the_policy_refuses_an_unwitnessed_checkpoint_and_a_split_view_of_the_one_seen() {
+    let (app, setup) = witnessed_ledger().await;
+    app.register_chaobai().await;
+    let seen = app.checkpoint_covering(6).await;
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    std::fs::write(dir.join("policy.txt"), &setup.policy).unwrap();
+    let keys = app.get("/v1/keys", None).await.body;
+    let log_key = LogKey {
+        origin: LOG_ORIGIN_DEFAULT.to_owned(),
+        public_key: app.ledger_public_key,
+    };
+    let write_bundle = |name: &str, note: &str, size: u64| {
+        let mut connection = app.pool.get().unwrap();
+        let bundle =
+            bundle_from_database(&mut connection, note.to_owned(), size, log_key.clone()).unwrap();
+        write_folder(&bundle, &dir.join(name), &keys).unwrap();
+    };
+    let seen_file = |name: &str| {
+        std::fs::write(dir.join(name), &seen).unwrap();
+        name.to_owned()
+    };
+
+    // The honest log with its cosigned checkpoint verifies under the policy.
+    write_bundle("honest", &seen, 6);
+    let honest = verify(
+        dir,
+        &["--bundle", "honest", "--policy", "policy.txt", "--checkpoint", &seen_file("a.txt")],
+    );
+    assert!(honest.status.success(), "{}", String::from_utf8_lossy(&honest.stderr));
+
+    // The same checkpoint with the ledger's signature alone does not meet the quorum.
+    let bare: String = seen.split_inclusive('\n').take(5).collect();
+    assert!(bare.ends_with('\n') && !bare.contains("witness.example"), "{bare}");
+    write_bundle("bare", &bare, 6);
+    let refused = verify(dir, &["--bundle", "bare", "--policy", "policy.txt"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(stderr.contains("do not meet the policy's quorum"), "{stderr}");
+
+    // The operator rewrites history and gets the fork cosigned by the witnesses' keys (a
+    // witness restored from an old backup, say): the fork meets the quorum, but it is not an
+    // extension of the cosigned checkpoint a party saw before.
+    let forged_size = rewrite_history(&app.pool, &setup.key);
+    let forged_note: String = log_checkpoints::table
+        .filter(log_checkpoints::tree_size.eq(forged_size as i64))
+        .select(log_checkpoints::note)
+        .first(&mut *app.pool.get().unwrap())
+        .unwrap();
+    let text = basin_audit::note::parse_note(&forged_note).unwrap().text;
+    let mut cosigned_fork = forged_note.clone();
+    for witness in &setup.witnesses {
+        let (name, key) = read_private_key(&witness.key_path()).unwrap();
+        cosigned_fork.push_str(&cosignature_line(&text, &name, &key, 1_780_000_000).unwrap());
+    }
+    Policy::parse(&setup.policy)
+        .unwrap()
+        .check_checkpoint(&cosigned_fork)
+        .expect("the fork's checkpoint meets the quorum");
+    write_bundle("fork", &cosigned_fork, forged_size);
+    let split = verify(
+        dir,
+        &["--bundle", "fork", "--policy", "policy.txt", "--checkpoint", &seen_file("b.txt")],
+    );
+    let stderr = String::from_utf8_lossy(&split.stderr);
+    assert!(!split.status.success());
+    assert!(
+        stderr.contains("split view: the log served is not an extension of the checkpoint seen"),
+        "{stderr}"
+    );
+    // The checkpoint seen is kept as it was: a failed run writes nothing back.
+    assert_eq!(std::fs::read_to_string(dir.join("b.txt")).unwrap(), seen);
 }
