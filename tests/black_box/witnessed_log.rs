@@ -14,18 +14,20 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use basin_audit::canonical_json;
 use basin_audit::hash::{hash_to_hex, leaf_hash, Hash};
+use basin_audit::note::cosignature_line;
 use basin_audit::policy::Policy;
 use basin_audit::tree::{self, NodeId};
 use basin_audit::MemoryTree;
-use basin_audit::note::cosignature_line;
 use basin_ledger::export::bundle_from_database;
 use basin_ledger::key_file::read_private_key;
 use basin_ledger::ledger_key::{LedgerKey, LOG_ORIGIN_DEFAULT};
-use basin_ledger::verify::files::write_folder;
-use basin_ledger::verify::LogKey;
+use basin_ledger::model::access::Role;
 use basin_ledger::publish::WitnessPolicy;
 use basin_ledger::store::schema::{log_checkpoints, log_entries, log_head, log_nodes};
 use basin_ledger::store::Pool;
+use basin_ledger::verify::files::write_folder;
+use basin_ledger::verify::LogKey;
+use common::agreements::bad_values;
 use common::publication::note_size;
 use common::witness_process::Witness;
 use common::{spawn_app_configured, TestApp};
@@ -293,7 +295,8 @@ fn verify(folder: &std::path::Path, arguments: &[&str]) -> std::process::Output 
 }
 
 #[actix_web::test]
-async fn verify_with_the_policy_refuses_an_unwitnessed_checkpoint_and_a_split_view_of_the_one_seen() {
+async fn verify_with_the_policy_refuses_an_unwitnessed_checkpoint_and_a_split_view_of_the_one_seen()
+{
     let (app, setup) = witnessed_ledger().await;
     app.register_chaobai().await;
     let seen = app.checkpoint_covering(6).await;
@@ -320,18 +323,35 @@ async fn verify_with_the_policy_refuses_an_unwitnessed_checkpoint_and_a_split_vi
     write_bundle("honest", &seen, 6);
     let honest = verify(
         dir,
-        &["--bundle", "honest", "--policy", "policy.txt", "--checkpoint", &seen_file("a.txt")],
+        &[
+            "--bundle",
+            "honest",
+            "--policy",
+            "policy.txt",
+            "--checkpoint",
+            &seen_file("a.txt"),
+        ],
     );
-    assert!(honest.status.success(), "{}", String::from_utf8_lossy(&honest.stderr));
+    assert!(
+        honest.status.success(),
+        "{}",
+        String::from_utf8_lossy(&honest.stderr)
+    );
 
     // The same checkpoint with the ledger's signature alone does not meet the quorum.
     let bare: String = seen.split_inclusive('\n').take(5).collect();
-    assert!(bare.ends_with('\n') && !bare.contains("witness.example"), "{bare}");
+    assert!(
+        bare.ends_with('\n') && !bare.contains("witness.example"),
+        "{bare}"
+    );
     write_bundle("bare", &bare, 6);
     let refused = verify(dir, &["--bundle", "bare", "--policy", "policy.txt"]);
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success());
-    assert!(stderr.contains("do not meet the policy's quorum"), "{stderr}");
+    assert!(
+        stderr.contains("do not meet the policy's quorum"),
+        "{stderr}"
+    );
 
     // The operator rewrites history and gets the fork cosigned by the witnesses' keys (a
     // witness restored from an old backup, say): the fork meets the quorum, but it is not an
@@ -355,7 +375,14 @@ async fn verify_with_the_policy_refuses_an_unwitnessed_checkpoint_and_a_split_vi
     write_bundle("fork", &cosigned_fork, forged_size);
     let split = verify(
         dir,
-        &["--bundle", "fork", "--policy", "policy.txt", "--checkpoint", &seen_file("b.txt")],
+        &[
+            "--bundle",
+            "fork",
+            "--policy",
+            "policy.txt",
+            "--checkpoint",
+            &seen_file("b.txt"),
+        ],
     );
     let stderr = String::from_utf8_lossy(&split.stderr);
     assert!(!split.status.success());
@@ -365,4 +392,39 @@ async fn verify_with_the_policy_refuses_an_unwitnessed_checkpoint_and_a_split_vi
     );
     // The checkpoint seen is kept as it was: a failed run writes nothing back.
     assert_eq!(std::fs::read_to_string(dir.join("b.txt")).unwrap(), seen);
+}
+
+#[actix_web::test]
+async fn a_settlement_is_acknowledged_only_once_a_witnessed_checkpoint_covers_it() {
+    let (app, mut setup) = witnessed_ledger().await;
+    app.register_test_agreement().await;
+    app.post_month("2025-08", bad_values()).await;
+    let chengde = app.register_bureau_key("HE-CD", 11).await;
+    app.published_checkpoint().await;
+    // Hebei's witness is down when the settlement is issued: no witness quorum covers it.
+    setup.witnesses[1].stop();
+    let settlement = app.issue_period("miyun-test", "2025-08").await;
+    let path = format!(
+        "/v1/settlements/{}/acknowledgements",
+        settlement["id"].as_str().unwrap()
+    );
+    let body = json!({"jurisdiction": "HE-CD", "key_id": chengde.key_id,
+        "signature": chengde.ack(settlement["document_sha256"].as_str().unwrap())});
+    let token = app.token(Role::Bureau, Some("HE-CD"));
+    let early = app.post(&path, Some(&token), &body).await;
+    early.problem_pointers(409);
+    assert!(
+        early.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is not final yet"),
+        "{}",
+        early.text
+    );
+    // Once the witness is back and a quorum-meeting checkpoint covers the entry, it is final.
+    setup.witnesses[1].start(&setup.key.vkey().unwrap());
+    let index = settlement["log_index"].as_u64().unwrap();
+    app.checkpoint_covering(index + 1).await;
+    let acknowledged = app.post(&path, Some(&token), &body).await;
+    assert_eq!(acknowledged.status, 201, "{}", acknowledged.text);
 }
