@@ -81,7 +81,11 @@ fn a_witness_per_province_runs_from_the_witness_target_and_watches_the_ledger() 
         ("witness-hebei", "witness-hebei:/var/lib/basin-witness"),
     ] {
         let witness = &compose["services"][service];
-        assert_eq!(witness["build"]["target"], Value::from("witness"), "{service}");
+        assert_eq!(
+            witness["build"]["target"],
+            Value::from("witness"),
+            "{service}"
+        );
         assert_eq!(
             witness["environment"]["LEDGER_URL"],
             Value::from("http://ledger:8080"),
