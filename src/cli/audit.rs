@@ -94,8 +94,7 @@ pub fn verify_folder(
     policy: Option<&Path>,
 ) -> anyhow::Result<Report> {
     let bundle = crate::verify::files::read_folder(folder)?;
-    let old = read_old_checkpoint(old_checkpoint)?;
-    super::policy_check::check(policy, &bundle, old.as_deref())?;
+    let old = super::policy_check::check(policy, &bundle, read_old_checkpoint(old_checkpoint)?)?;
     let report = verify(&bundle, old.as_deref())?;
     if let Some(path) = old_checkpoint {
         std::fs::write(path, &bundle.checkpoint).with_context(|| path.display().to_string())?;
@@ -176,8 +175,7 @@ pub fn verify_url(
         readings,
         settlements,
     };
-    let old = read_old_checkpoint(old_checkpoint)?;
-    super::policy_check::check(policy, &bundle, old.as_deref())?;
+    let old = super::policy_check::check(policy, &bundle, read_old_checkpoint(old_checkpoint)?)?;
     let report = verify(&bundle, old.as_deref())?;
     if let Some(path) = old_checkpoint {
         std::fs::write(path, &bundle.checkpoint).with_context(|| path.display().to_string())?;

@@ -13,15 +13,19 @@ use basin_audit::policy::{check_extends, Policy};
 use crate::verify::Bundle;
 
 /// Checks `bundle` (fetched or read) against the policy file, if one was given, and against
-/// the cosigned checkpoint seen before (`seen`, its note text).
+/// the cosigned checkpoint seen before (`seen`, its note text), which it hands back.
 pub fn check(
     policy_file: Option<&Path>,
     bundle: &Bundle,
-    seen: Option<&str>,
-) -> anyhow::Result<()> {
-    let Some(path) = policy_file else {
-        return Ok(());
-    };
+    seen: Option<String>,
+) -> anyhow::Result<Option<String>> {
+    if let Some(path) = policy_file {
+        check_policy(path, bundle, seen.as_deref())?;
+    }
+    Ok(seen)
+}
+
+fn check_policy(path: &Path, bundle: &Bundle, seen: Option<&str>) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
     let policy = Policy::parse(&text).map_err(|error| anyhow!("{}: {error}", path.display()))?;
     let served = policy
