@@ -1,6 +1,8 @@
 //! The checkpoint note as served: the ledger's signed note followed by the stored cosignature
-//! lines of the policy's witnesses, re-verified as it is read. A published checkpoint whose
-//! cosignatures no longer meet the quorum is an integrity failure, never served.
+//! lines of the policy's witnesses, re-verified as it is read. A stored cosignature that does
+//! not verify is an integrity failure; a published checkpoint whose cosignatures do not meet
+//! the quorum of the policy in force now (a witness was added since) is not served until they
+//! do (the witness threads get it cosigned).
 
 use crate::ledger_key::LedgerKey;
 use crate::store::connection::AnyConnection;
@@ -10,8 +12,8 @@ use crate::store::StoreError;
 
 use super::WitnessPolicy;
 
-/// The newest published checkpoint as served (`None` before the first publication), with the
-/// tree size it is for.
+/// The newest published checkpoint as served, with the tree size it is for: `None` before the
+/// first publication, or while it does not meet the quorum of the policy in force.
 pub fn published_note(
     connection: &mut AnyConnection,
     key: &LedgerKey,
@@ -19,22 +21,21 @@ pub fn published_note(
 ) -> Result<Option<(u64, String)>, StoreError> {
     match checkpoints::latest(connection, key)? {
         Some(signed) => {
-            let note = served_note(connection, policy, &signed)?;
-            Ok(Some((signed.tree_size, note)))
+            Ok(served_note(connection, policy, &signed)?.map(|note| (signed.tree_size, note)))
         }
         None => Ok(None),
     }
 }
 
 /// The served note of a published checkpoint: with a policy, the log's note and every stored
-/// cosignature by one of the policy's witnesses, which must meet its quorum.
+/// cosignature by one of the policy's witnesses; `None` when they do not meet its quorum.
 pub fn served_note(
     connection: &mut AnyConnection,
     policy: Option<&WitnessPolicy>,
     signed: &SignedCheckpoint,
-) -> Result<String, StoreError> {
+) -> Result<Option<String>, StoreError> {
     let Some(policy) = policy else {
-        return Ok(signed.note.clone());
+        return Ok(Some(signed.note.clone()));
     };
     let note = with_cosignatures(connection, policy, signed)?;
     let integrity = |reason: String| StoreError::Integrity {
@@ -45,12 +46,10 @@ pub fn served_note(
         .policy
         .cosigners_of(&note)
         .map_err(|error| integrity(error.to_string()))?;
-    if !policy.policy.quorum_met(|index| cosigners.contains(&index)) {
-        return Err(integrity(
-            "its stored cosignatures do not meet the policy's quorum".to_owned(),
-        ));
-    }
-    Ok(note)
+    Ok(policy
+        .policy
+        .quorum_met(|index| cosigners.contains(&index))
+        .then_some(note))
 }
 
 /// The log's note with the stored cosignature lines of the policy's witnesses appended.

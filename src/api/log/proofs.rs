@@ -76,7 +76,17 @@ pub async fn inclusion(
     let (proof, checkpoint) = state
         .run(move |connection| {
             let proof = log_proofs::inclusion_proof(connection, &key, request)?;
-            let note = served_note(connection, policy.as_deref(), &proof.checkpoint)?;
+            let note = served_note(connection, policy.as_deref(), &proof.checkpoint)?.ok_or_else(
+                || {
+                    ApiError::invalid_parameter(
+                        "tree_size",
+                        format!(
+                            "the checkpoint of size {} does not meet the witness policy's quorum",
+                            proof.tree_size
+                        ),
+                    )
+                },
+            )?;
             Ok((proof, note))
         })
         .await?;
