@@ -72,3 +72,24 @@ impl Signal {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_ring_wakes_a_waiter_and_a_stop_ends_every_wait() {
+        let signal = Arc::new(Signal::default());
+        // Nothing rang: the wait times out with the same generation.
+        assert_eq!(signal.wait(0, Duration::from_millis(1)), Some(0));
+        let ringer = Arc::clone(&signal);
+        let thread = std::thread::spawn(move || ringer.notify());
+        assert_eq!(signal.wait(0, Duration::from_secs(60)), Some(1));
+        thread.join().unwrap();
+        assert!(signal.pause(Duration::from_millis(1)));
+        signal.stop();
+        assert_eq!(signal.wait(1, Duration::from_secs(60)), None);
+        assert!(!signal.pause(Duration::from_secs(60)));
+    }
+}

@@ -166,3 +166,22 @@ fn publish_if_quorum(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_witness_is_retried_sooner_than_every_ten_seconds() {
+        let interval = Duration::from_millis(100);
+        assert_eq!(retry_delay(interval, 1), Duration::from_millis(200));
+        assert_eq!(retry_delay(interval, 3), Duration::from_millis(800));
+        for failures in [10, 100, u32::MAX] {
+            assert_eq!(
+                retry_delay(interval, failures),
+                Duration::from_secs(WITNESS_RETRY_SECONDS_MAX)
+            );
+        }
+        const { assert!(WITNESS_RETRY_SECONDS_MAX < 10) };
+    }
+}
