@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::{anyhow, Context};
 use basin_audit::hash::{leaf_hash, Hash};
-use basin_audit::policy::{check_extends, Policy};
+use basin_audit::policy::{check_extends, ExtensionCheck, Policy};
 
 use crate::verify::Bundle;
 
@@ -43,6 +43,10 @@ fn check_policy(path: &Path, bundle: &Bundle, seen: Option<&str>) -> anyhow::Res
         .iter()
         .map(|entry| leaf_hash(entry.leaf.as_bytes()))
         .collect();
-    check_extends(&seen.checkpoint, &served.checkpoint, &leaf_hashes)
-        .map_err(|error| anyhow!("verification FAILED: {error}"))
+    check_extends(ExtensionCheck {
+        seen: &seen.checkpoint,
+        served: &served.checkpoint,
+        leaf_hashes: &leaf_hashes,
+    })
+    .map_err(|error| anyhow!("verification FAILED: {error}"))
 }

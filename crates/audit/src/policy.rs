@@ -11,7 +11,7 @@ mod view;
 pub use check::{CosignedCheckpoint, PolicyCheckError};
 pub use parse::{PolicyError, PolicyErrorKind, POLICY_BYTES_MAX, POLICY_NAMES_MAX};
 pub use submission::{add_checkpoint_body, parse_tree_size_body, plan_submission, Submission};
-pub use view::{check_extends, SplitView};
+pub use view::{check_extends, ExtensionCheck, SplitView};
 
 use ed25519_dalek::VerifyingKey;
 

@@ -22,13 +22,24 @@ pub enum SplitView {
     OtherHistory { size: u64 },
 }
 
-/// Checks that the served log (its checkpoint, and the leaf hashes of its entries, at least
-/// `served.size` of them) contains the tree of the checkpoint seen before.
-pub fn check_extends(
-    seen: &Checkpoint,
-    served: &Checkpoint,
-    leaf_hashes: &[Hash],
-) -> Result<(), SplitView> {
+/// What `check_extends` compares: named, because the two checkpoints could be swapped.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtensionCheck<'a> {
+    /// The cosigned checkpoint a party saw before.
+    pub seen: &'a Checkpoint,
+    /// The checkpoint the log is served with now.
+    pub served: &'a Checkpoint,
+    /// The leaf hashes of the served log's entries (at least `served.size` of them).
+    pub leaf_hashes: &'a [Hash],
+}
+
+/// Checks that the served log contains the tree of the checkpoint seen before.
+pub fn check_extends(check: ExtensionCheck<'_>) -> Result<(), SplitView> {
+    let ExtensionCheck {
+        seen,
+        served,
+        leaf_hashes,
+    } = check;
     if seen.origin != served.origin {
         return Err(SplitView::OtherLog {
             seen: seen.origin.clone(),
@@ -69,22 +80,48 @@ mod tests {
         let leaves: Vec<Hash> = (0..9_u8).map(|i| leaf_hash(&[i])).collect();
         let seen = checkpoint(&leaves[..6]);
         let served = checkpoint(&leaves);
-        assert_eq!(check_extends(&seen, &served, &leaves), Ok(()));
-        assert_eq!(check_extends(&seen, &seen, &leaves[..6]), Ok(()));
+        assert_eq!(
+            check_extends(ExtensionCheck {
+                seen: &seen,
+                served: &served,
+                leaf_hashes: &leaves
+            }),
+            Ok(())
+        );
+        assert_eq!(
+            check_extends(ExtensionCheck {
+                seen: &seen,
+                served: &seen,
+                leaf_hashes: &leaves[..6]
+            }),
+            Ok(())
+        );
         let mut forged = leaves.clone();
         forged[2] = leaf_hash(b"rewritten");
         assert_eq!(
-            check_extends(&seen, &checkpoint(&forged), &forged),
+            check_extends(ExtensionCheck {
+                seen: &seen,
+                served: &checkpoint(&forged),
+                leaf_hashes: &forged
+            }),
             Err(SplitView::OtherHistory { size: 6 })
         );
         assert_eq!(
-            check_extends(&served, &seen, &leaves[..6]),
+            check_extends(ExtensionCheck {
+                seen: &served,
+                served: &seen,
+                leaf_hashes: &leaves[..6]
+            }),
             Err(SplitView::Shorter { seen: 9, served: 6 })
         );
         let mut elsewhere = seen.clone();
         elsewhere.origin = "example.com/other".into();
         assert!(matches!(
-            check_extends(&elsewhere, &served, &leaves),
+            check_extends(ExtensionCheck {
+                seen: &elsewhere,
+                served: &served,
+                leaf_hashes: &leaves
+            }),
             Err(SplitView::OtherLog { .. })
         ));
     }
