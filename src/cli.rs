@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod hj212;
 mod keys;
+pub mod policy_check;
 pub mod receipt;
 pub mod tokens;
 pub mod witness;
@@ -15,8 +16,10 @@ use clap::{Parser, Subcommand};
 
 pub use keys::{keygen, sign, GeneratedKey, KeyCommandError};
 
+use crate::api::LogRead;
 use crate::ledger_key::{LEDGER_KEY_FILE_DEFAULT, LOG_ORIGIN_DEFAULT};
 use crate::model::access::Role;
+use crate::publish::{CHECKPOINT_INTERVAL_MS_DEFAULT, CHECKPOINT_INTERVAL_MS_MAX};
 use crate::store::DATABASE_URL_DEFAULT;
 
 #[derive(Debug, Parser)]
@@ -58,6 +61,18 @@ pub enum Command {
         /// The log's origin: the first line of every checkpoint and the ledger key's name.
         #[arg(long, env = "LOG_ORIGIN", default_value = LOG_ORIGIN_DEFAULT)]
         log_origin: String,
+        /// The shortest time between two signed checkpoints, in milliseconds: the ledger signs
+        /// when the log grows, at most this often.
+        #[arg(long, env = "CHECKPOINT_INTERVAL_MS", default_value_t = CHECKPOINT_INTERVAL_MS_DEFAULT,
+              value_parser = clap::value_parser!(u64).range(1..=CHECKPOINT_INTERVAL_MS_MAX))]
+        checkpoint_interval_ms: u64,
+        /// Who may read the log's tiles and receipts: `tokens` (any valid token) or `public`.
+        #[arg(long, env = "LOG_READ", value_enum, default_value_t = LogRead::Tokens)]
+        log_read: LogRead,
+        /// A c2sp.org/tlog-policy file: every new checkpoint goes to its witnesses, and only
+        /// checkpoints whose cosignatures meet its quorum are published.
+        #[arg(long, env = "WITNESS_POLICY_FILE")]
+        witness_policy: Option<PathBuf>,
         /// Load the real-data demo first (Miyun/Chaobai and Guanting/Yongding registry, CNEMC
         /// readings 2020-05..2021-04, example agreements, their settlements). Idempotent.
         #[arg(long)]
@@ -131,6 +146,10 @@ pub enum Command {
         /// A checkpoint seen before: the log must extend it. The new checkpoint is written back.
         #[arg(long)]
         checkpoint: Option<PathBuf>,
+        /// A c2sp.org/tlog-policy file: the checkpoint (and the one seen before) must carry
+        /// cosignatures that meet its quorum, and the log must extend the checkpoint seen.
+        #[arg(long)]
+        policy: Option<PathBuf>,
     },
     /// Import published monitoring data.
     Import {

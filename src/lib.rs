@@ -15,6 +15,7 @@ pub mod import;
 pub mod key_file;
 pub mod ledger_key;
 pub mod model;
+pub mod publish;
 pub mod server;
 pub mod store;
 pub mod tokens;

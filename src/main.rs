@@ -5,6 +5,7 @@ use basin_ledger::api::rate_limit::RateLimit;
 use basin_ledger::cli::witness::WitnessServeOptions;
 use basin_ledger::cli::{self, Cli, Command, ImportCommand, WitnessCommand};
 use basin_ledger::import::cnemc::ImportOptions;
+use basin_ledger::publish::PublishSettings;
 use basin_ledger::server::{self, ServeOptions};
 use basin_ledger::store::DatabaseUrl;
 use clap::Parser;
@@ -42,6 +43,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             rate_limit_burst,
             ledger_key_file,
             log_origin,
+            checkpoint_interval_ms,
+            log_read,
+            witness_policy,
             demo,
         } => {
             let rate_limit = RateLimit {
@@ -54,6 +58,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 rate_limit,
                 ledger_key_file,
                 log_origin,
+                publish: PublishSettings {
+                    checkpoint_interval: std::time::Duration::from_millis(checkpoint_interval_ms),
+                },
+                log_read,
+                witness_policy,
                 demo,
             }))
         }
@@ -105,6 +114,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             checkpoint,
             receipt,
             vkey,
+            policy,
         } => {
             if let (Some(receipt), Some(vkey)) = (receipt, vkey) {
                 let verified = cli::receipt::verify_receipt_file(&receipt, &vkey)?;
@@ -116,9 +126,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     let token = token.ok_or_else(|| {
                         anyhow::anyhow!("--url needs --token (or BASIN_LEDGER_TOKEN)")
                     })?;
-                    cli::audit::verify_url(&url, &token, checkpoint.as_deref())?
+                    cli::audit::verify_url(&url, &token, checkpoint.as_deref(), policy.as_deref())?
                 }
-                (None, Some(bundle)) => cli::audit::verify_folder(&bundle, checkpoint.as_deref())?,
+                (None, Some(bundle)) => {
+                    cli::audit::verify_folder(&bundle, checkpoint.as_deref(), policy.as_deref())?
+                }
                 (None, None) => anyhow::bail!("give --url or --bundle"),
             };
             println!("{}", serde_json::to_string_pretty(&report)?);

@@ -7,10 +7,12 @@ use std::path::PathBuf;
 use actix_web::{web, HttpServer};
 
 use crate::api::rate_limit::RateLimit;
+use crate::api::LogRead;
 use crate::api::{build_app, state::AppState};
 use crate::demo;
 use crate::ledger_key::{KeySource, LedgerKey};
 use crate::model::time::utc_text;
+use crate::publish::{PublishSettings, WitnessPolicy};
 use crate::store::{self, ledger_keys, DatabaseUrl};
 use crate::tokens;
 
@@ -27,6 +29,10 @@ pub struct ServeOptions {
     pub rate_limit: RateLimit,
     pub ledger_key_file: PathBuf,
     pub log_origin: String,
+    pub publish: PublishSettings,
+    pub log_read: LogRead,
+    /// A c2sp.org/tlog-policy file naming the witnesses and their quorum.
+    pub witness_policy: Option<PathBuf>,
     /// Load the demo data (idempotently) before serving.
     pub demo: bool,
 }
@@ -105,9 +111,27 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         writeln!(stdout, "{}", summary.report(&options.bind))?;
         stdout.flush()?;
     }
+    let witness_policy = match &options.witness_policy {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
+            let policy = WitnessPolicy::parse(&text, &ledger_key)
+                .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
+            tracing::info!(
+                witnesses = policy.policy.witnesses().len(),
+                "witness policy loaded"
+            );
+            Some(policy)
+        }
+        None => None,
+    };
     let state = web::Data::new(
         AppState::new(pool, options.database_url.backend_name(), ledger_key)
-            .with_rate_limit(options.rate_limit),
+            .with_rate_limit(options.rate_limit)
+            .with_log_read(options.log_read)
+            .with_witness_policy(witness_policy)
+            .with_publish_settings(options.publish)
+            .start_publisher()?,
     );
     tracing::info!(bind = %options.bind, database = ?options.database_url, origin = %options.log_origin, "basin-ledger listening");
     HttpServer::new(move || build_app(state.clone()))

@@ -6,13 +6,27 @@
 use std::time::Instant;
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     durations: HistogramVec,
+    /// Fed by the publisher's threads, hence shareable.
+    pub publisher: PublisherMetrics,
+}
+
+/// The publisher's: checkpoints it could not sign, and per witness of the policy (label
+/// `witness`, its policy name) the last size it cosigned, how far that is behind the newest
+/// signed checkpoint, and what each submission came to.
+#[derive(Clone)]
+pub struct PublisherMetrics {
+    pub signing_failures: IntCounter,
+    pub cosigned_size: IntGaugeVec,
+    pub lag_entries: IntGaugeVec,
+    pub submissions: IntCounterVec,
 }
 
 impl Metrics {
@@ -38,16 +52,55 @@ impl Metrics {
             &["method", "route"],
         )
         .expect("static metric definition is valid");
-        registry
-            .register(Box::new(requests.clone()))
-            .expect("metric registered once");
-        registry
-            .register(Box::new(durations.clone()))
-            .expect("metric registered once");
+        let publisher = PublisherMetrics {
+            signing_failures: IntCounter::new(
+                "basin_ledger_checkpoint_signing_failures_total",
+                "Rounds in which the publisher could not sign the log's checkpoint (see the log)",
+            )
+            .expect("static metric definition is valid"),
+            cosigned_size: IntGaugeVec::new(
+                Opts::new(
+                    "basin_ledger_witness_cosigned_tree_size",
+                    "The largest tree size each witness has cosigned",
+                ),
+                &["witness"],
+            )
+            .expect("static metric definition is valid"),
+            lag_entries: IntGaugeVec::new(
+                Opts::new(
+                    "basin_ledger_witness_lag_entries",
+                    "Entries between the newest signed checkpoint and the witness's last cosigned one",
+                ),
+                &["witness"],
+            )
+            .expect("static metric definition is valid"),
+            submissions: IntCounterVec::new(
+                Opts::new(
+                    "basin_ledger_witness_submissions_total",
+                    "add-checkpoint requests to each witness by outcome",
+                ),
+                &["witness", "outcome"],
+            )
+            .expect("static metric definition is valid"),
+        };
+        let collectors: [Box<dyn prometheus::core::Collector>; 6] = [
+            Box::new(requests.clone()),
+            Box::new(durations.clone()),
+            Box::new(publisher.signing_failures.clone()),
+            Box::new(publisher.cosigned_size.clone()),
+            Box::new(publisher.lag_entries.clone()),
+            Box::new(publisher.submissions.clone()),
+        ];
+        for collector in collectors {
+            registry
+                .register(collector)
+                .expect("metric registered once");
+        }
         Self {
             registry,
             requests,
             durations,
+            publisher,
         }
     }
 

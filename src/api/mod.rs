@@ -22,6 +22,11 @@ pub mod telemetry;
 mod tokens;
 mod ui;
 
+/// The log-read access decision (`LOG_READ`), shared by every endpoint serving the log's
+/// public material (tiles, receipts).
+pub use crate::model::access::LogRead;
+pub use log::access::{needs_token, LogReader};
+
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;

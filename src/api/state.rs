@@ -10,6 +10,8 @@ use super::metrics::Metrics;
 use super::problem::ApiError;
 use super::rate_limit::{RateLimit, RateLimiter};
 use crate::ledger_key::LedgerKey;
+use crate::model::access::LogRead;
+use crate::publish::{PublishSettings, Publisher, WitnessPolicy};
 use crate::store::group_commit::GroupCommitter;
 use crate::store::{AnyConnection, LogWriter, Pool, StoreError};
 
@@ -22,6 +24,13 @@ pub struct AppState {
     pub ledger_key: Arc<LedgerKey>,
     /// Where `write` queues its work: writes that arrive together commit together.
     pub writer: GroupCommitter,
+    /// Who may read the checkpoint's tiles (and receipts): token holders, or everyone.
+    pub log_read: LogRead,
+    /// The witness policy (`WITNESS_POLICY_FILE`), if the log is witnessed.
+    pub witness_policy: Option<Arc<WitnessPolicy>>,
+    pub publish_settings: PublishSettings,
+    /// Signs and publishes checkpoints in the background; `None` until started.
+    publisher: Option<Publisher>,
 }
 
 impl AppState {
@@ -33,7 +42,39 @@ impl AppState {
             backend,
             rate_limiter: RateLimiter::new(RateLimit::DEFAULT),
             ledger_key: Arc::new(ledger_key),
+            log_read: LogRead::Tokens,
+            witness_policy: None,
+            publish_settings: PublishSettings::default(),
+            publisher: None,
         }
+    }
+
+    pub fn with_log_read(mut self, log_read: LogRead) -> Self {
+        self.log_read = log_read;
+        self
+    }
+
+    pub fn with_witness_policy(mut self, policy: Option<WitnessPolicy>) -> Self {
+        self.witness_policy = policy.map(Arc::new);
+        self
+    }
+
+    pub fn with_publish_settings(mut self, settings: PublishSettings) -> Self {
+        self.publish_settings = settings;
+        self
+    }
+
+    /// Starts the background publisher (`serve` does, and the tests' app). Without it nothing
+    /// is ever published.
+    pub fn start_publisher(mut self) -> std::io::Result<Self> {
+        self.publisher = Some(Publisher::start(
+            self.pool.clone(),
+            Arc::clone(&self.ledger_key),
+            self.witness_policy.clone(),
+            self.metrics.publisher.clone(),
+            self.publish_settings,
+        )?);
+        Ok(self)
     }
 
     /// Replaces the default per-token rate limit (configuration, tests).
@@ -65,9 +106,14 @@ impl AppState {
         F: FnOnce(&mut AnyConnection, &mut LogWriter) -> Result<T, StoreError> + Send + 'static,
     {
         let answer = self.writer.submit(work)?;
-        answer
+        let result = answer
             .await
             .map_err(|_| ApiError::from(StoreError::Corrupt("the writer dropped a write".into())))?
-            .map_err(ApiError::from)
+            .map_err(ApiError::from);
+        // After the commit: the log may have grown, and the publisher signs it soon.
+        if let Some(publisher) = &self.publisher {
+            publisher.notify_write();
+        }
+        result
     }
 }

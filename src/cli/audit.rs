@@ -88,9 +88,13 @@ fn read_old_checkpoint(path: Option<&Path>) -> anyhow::Result<Option<String>> {
 }
 
 /// `verify --bundle DIR`: offline.
-pub fn verify_folder(folder: &Path, old_checkpoint: Option<&Path>) -> anyhow::Result<Report> {
+pub fn verify_folder(
+    folder: &Path,
+    old_checkpoint: Option<&Path>,
+    policy: Option<&Path>,
+) -> anyhow::Result<Report> {
     let bundle = crate::verify::files::read_folder(folder)?;
-    let old = read_old_checkpoint(old_checkpoint)?;
+    let old = super::policy_check::check(policy, &bundle, read_old_checkpoint(old_checkpoint)?)?;
     let report = verify(&bundle, old.as_deref())?;
     if let Some(path) = old_checkpoint {
         std::fs::write(path, &bundle.checkpoint).with_context(|| path.display().to_string())?;
@@ -100,7 +104,12 @@ pub fn verify_folder(folder: &Path, old_checkpoint: Option<&Path>) -> anyhow::Re
 
 /// `verify --url URL`: fetches the log, the batch bodies and the served readings, then verifies
 /// them exactly as a bundle.
-pub fn verify_url(url: &str, token: &str, old_checkpoint: Option<&Path>) -> anyhow::Result<Report> {
+pub fn verify_url(
+    url: &str,
+    token: &str,
+    old_checkpoint: Option<&Path>,
+    policy: Option<&Path>,
+) -> anyhow::Result<Report> {
     let base = url.trim_end_matches('/');
     let agent = ureq::AgentBuilder::new()
         .timeout(std::time::Duration::from_secs(60))
@@ -166,7 +175,7 @@ pub fn verify_url(url: &str, token: &str, old_checkpoint: Option<&Path>) -> anyh
         readings,
         settlements,
     };
-    let old = read_old_checkpoint(old_checkpoint)?;
+    let old = super::policy_check::check(policy, &bundle, read_old_checkpoint(old_checkpoint)?)?;
     let report = verify(&bundle, old.as_deref())?;
     if let Some(path) = old_checkpoint {
         std::fs::write(path, &bundle.checkpoint).with_context(|| path.display().to_string())?;

@@ -71,3 +71,13 @@ impl Principal {
         self.role == Role::Station && self.subject.as_deref() == Some(station)
     }
 }
+
+/// `LOG_READ` (`serve --log-read`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogRead {
+    /// Tiles and receipts need a token, like every other read.
+    #[default]
+    Tokens,
+    /// The checkpoint, tiles and receipts are open to anonymous readers.
+    Public,
+}

@@ -107,6 +107,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    log_publications (tree_size) {
+        tree_size -> BigInt,
+        published_at -> Text,
+    }
+}
+
+diesel::table! {
+    log_cosignatures (tree_size, witness) {
+        tree_size -> BigInt,
+        witness -> Text,
+        signature_line -> Text,
+        cosigned_at -> BigInt,
+    }
+}
+
+diesel::table! {
     reading_batches (station, batch_id) {
         station -> Text,
         batch_id -> Text,
@@ -240,6 +256,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     log_entries,
     log_nodes,
     log_checkpoints,
+    log_publications,
+    log_cosignatures,
     reading_batches,
     readings,
     agreements,

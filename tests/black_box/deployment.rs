@@ -14,9 +14,10 @@ fn compose() -> Value {
 fn the_ledger_service_uses_the_postgres_service_by_database_url() {
     let compose = compose();
     let services = compose["services"].as_mapping().expect("services");
-    assert_eq!(services.len(), 3);
+    assert_eq!(services.len(), 5);
     let ledger = &compose["services"]["ledger"];
-    assert_eq!(ledger["build"], Value::from("."));
+    assert_eq!(ledger["build"]["context"], Value::from("."));
+    assert_eq!(ledger["build"]["target"], Value::from("ledger"));
     let url = ledger["environment"]["DATABASE_URL"]
         .as_str()
         .expect("DATABASE_URL");
@@ -66,14 +67,15 @@ fn both_services_have_healthchecks_and_volumes() {
     }
     assert!(compose["volumes"]
         .as_mapping()
-        .is_some_and(|volumes| volumes.len() == 3));
+        .is_some_and(|volumes| volumes.len() == 5));
 }
 
 #[test]
 fn the_gateway_service_posts_to_the_ledger_service_and_keeps_its_spool() {
     let compose = compose();
     let gateway = &compose["services"]["gateway"];
-    assert_eq!(gateway["build"], Value::from("."));
+    assert_eq!(gateway["build"]["context"], Value::from("."));
+    assert_eq!(gateway["build"]["target"], Value::from("ledger"));
     assert_eq!(
         gateway["command"],
         serde_yaml::from_str::<Value>("[hj212, serve]").unwrap()
@@ -119,6 +121,43 @@ fn the_gateway_service_posts_to_the_ledger_service_and_keeps_its_spool() {
             .any(|part| part.ends_with(&format!(":{metrics_port}/metrics"))),
         "{check:?}"
     );
+}
+
+#[test]
+fn a_witness_per_province_runs_from_the_witness_target_and_watches_the_ledger() {
+    let compose = compose();
+    let dockerfile = include_str!("../../Dockerfile");
+    assert!(dockerfile.contains("AS witness") && dockerfile.contains("USER witness"));
+    assert!(dockerfile.contains("witness-entrypoint.sh"));
+    let mut ports = Vec::new();
+    for (service, volume) in [
+        ("witness-beijing", "witness-beijing:/var/lib/basin-witness"),
+        ("witness-hebei", "witness-hebei:/var/lib/basin-witness"),
+    ] {
+        let witness = &compose["services"][service];
+        assert_eq!(
+            witness["build"]["target"],
+            Value::from("witness"),
+            "{service}"
+        );
+        assert_eq!(
+            witness["environment"]["LEDGER_URL"],
+            Value::from("http://ledger:8080"),
+            "{service}"
+        );
+        assert_eq!(
+            witness["depends_on"]["ledger"]["condition"],
+            Value::from("service_healthy")
+        );
+        assert!(witness["healthcheck"]["test"][1]
+            .as_str()
+            .is_some_and(|check| check.contains(":8090/")));
+        assert!(witness["volumes"]
+            .as_sequence()
+            .is_some_and(|volumes| volumes.contains(&Value::from(volume))));
+        ports.push(witness["ports"][0].as_str().unwrap().to_owned());
+    }
+    assert_ne!(ports[0], ports[1], "each witness on its own port");
 }
 
 #[test]

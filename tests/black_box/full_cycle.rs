@@ -277,6 +277,11 @@ fn register_sign_settle_acknowledge_pay_export_and_verify_offline() {
     let report: Value = serde_json::from_str(&offline).unwrap();
     assert_eq!(report["settlements"], 1);
     assert_eq!(report["signed_batches"], 1);
+    // verify --url reads up to the published checkpoint: wait until it covers the export's.
+    crate::common::publication::checkpoint_covering_over_http(
+        &server.base_url,
+        report["tree_size"].as_u64().unwrap(),
+    );
     let online = run_ok(dir, &["verify", "--url", &server.base_url, "--token", &bj]);
     assert_eq!(
         serde_json::from_str::<Value>(&online).unwrap()["tree_size"],

@@ -105,11 +105,7 @@ fn serve_creates_a_0600_key_named_by_the_origin_publishes_it_and_never_logs_it()
         (origin.as_str(), public_key),
         (name.as_str(), signing_key.verifying_key())
     );
-    let note = ureq::get(&format!("{base_url}/v1/log/checkpoint"))
-        .call()
-        .unwrap()
-        .into_string()
-        .unwrap();
+    let note = crate::common::publication::checkpoint_covering_over_http(&base_url, 0);
     basin_audit::note::verify_checkpoint(&note, &origin, &public_key).expect("checkpoint verifies");
     child.kill().unwrap();
     child.wait().unwrap();

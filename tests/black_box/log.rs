@@ -90,6 +90,7 @@ async fn registry_writes_produce_contiguous_entries_that_verify_with_the_pure_cr
 #[actix_web::test]
 async fn the_checkpoint_verifies_with_the_published_key_and_commits_to_every_leaf() {
     let app = spawn_app().await;
+    app.checkpoint_covering(0).await;
     let empty = app.get("/v1/log/checkpoint", None).await;
     assert_eq!(empty.status, 200, "{}", empty.text);
     assert!(
@@ -105,13 +106,17 @@ async fn the_checkpoint_verifies_with_the_published_key_and_commits_to_every_lea
     assert_eq!(checkpoint.size, 0);
 
     app.register_chaobai().await;
-    let note = app.get("/v1/log/checkpoint", None).await.text;
+    let note = app.checkpoint_covering(6).await;
     let leaf_hashes = verify_entries(&all_entries!(app));
     let checkpoint = verify_checkpoint_covers(&note, &origin, &public_key, &leaf_hashes);
     assert_eq!(checkpoint.size, 6);
     assert!(note.starts_with("localhost/basin-ledger\n6\n"), "{note}");
     // The same size is answered with the stored note, byte for byte.
     assert_eq!(app.get("/v1/log/checkpoint", None).await.text, note);
+    assert_eq!(
+        app.get("/v1/log/policy", None).await.problem_pointers(404),
+        Vec::<String>::new()
+    );
 }
 
 #[actix_web::test]
@@ -124,18 +129,18 @@ async fn every_inclusion_and_consistency_proof_of_a_twenty_entry_log_verifies() 
         })
     })
     .await;
+    // Each write is published before the next, so every size from 1 to 20 has a checkpoint.
     for number in 0..20 {
         app.admin_post(
             "/v1/basins",
             json!({"code": format!("b{number:02}"), "name": format!("流域{number}")}),
         )
         .await;
+        app.checkpoint_covering(number + 1).await;
     }
     let leaf_hashes = verify_entries(&all_entries!(app));
     assert_eq!(leaf_hashes.len(), 20);
     let (origin, public_key) = published_log_key(&app.get("/v1/keys", None).await.body);
-    // Sign the largest tree first, so that the smaller ones are signed after it (the other
-    // direction of the consistency check before signing).
     let current = app.get("/v1/log/checkpoint", None).await.text;
     verify_checkpoint_covers(&current, &origin, &public_key, &leaf_hashes);
 
@@ -206,6 +211,7 @@ async fn every_inclusion_and_consistency_proof_of_a_twenty_entry_log_verifies() 
 async fn bad_log_query_parameters_are_422_problems_naming_the_parameter() {
     let app = spawn_app().await;
     app.register_chaobai().await;
+    app.published_checkpoint().await;
     let cases = [
         ("/v1/log/proofs/inclusion", "index"),
         ("/v1/log/proofs/inclusion?index=abc", "index"),

@@ -56,6 +56,7 @@ async fn a_tampered_entry_is_refused_as_corrupt_instead_of_served() {
     );
 
     // Leaf bytes changed consistently with every column but not with the stored hash.
+    app.published_checkpoint().await;
     let entry = app.get("/v1/log/entries/4", Some(&token)).await.body;
     let leaf = entry["leaf"].as_str().unwrap().replace("古北口", "古北囗");
     execute(
@@ -80,10 +81,8 @@ async fn a_tampered_entry_is_refused_as_corrupt_instead_of_served() {
 async fn the_ledger_refuses_to_sign_a_tree_inconsistent_with_a_checkpoint_it_signed() {
     let app = spawn_app().await;
     app.register_chaobai().await;
-    let signed = app.get("/v1/log/checkpoint", None).await;
-    assert!(signed.text.contains("\n6\n"), "{}", signed.text);
-    app.admin_post("/v1/basins", json!({"code": "yongding", "name": "永定河"}))
-        .await;
+    let signed = app.checkpoint_covering(6).await;
+    assert!(signed.contains("\n6\n"), "{signed}");
     // Leaves 4 and 5 are inside the signed tree of size 6: changing their stored parent
     // rewrites history that checkpoint committed to.
     execute(
@@ -93,10 +92,13 @@ async fn the_ledger_refuses_to_sign_a_tree_inconsistent_with_a_checkpoint_it_sig
             "ab".repeat(32)
         ),
     );
-    assert_integrity_failure(
-        &app.get("/v1/log/checkpoint", None).await,
-        "the log tree of size 7",
-    );
+    app.admin_post("/v1/basins", json!({"code": "yongding", "name": "永定河"}))
+        .await;
+    // The publisher tries to sign the tree of size 7, finds it inconsistent with the signed
+    // tree of size 6, and refuses (counted on /metrics, the reason in the log).
+    app.metric_reaching("basin_ledger_checkpoint_signing_failures_total", 1.0)
+        .await;
+    assert_eq!(app.get("/v1/log/checkpoint", None).await.text, signed);
     let stored: i64 = log_checkpoints::table
         .filter(log_checkpoints::tree_size.eq(7))
         .count()

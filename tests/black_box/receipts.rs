@@ -41,6 +41,8 @@ async fn issued_with_receipt() -> (Value, String, String) {
     app.post_month("2025-07", good_values()).await;
     let settlement = app.issue_period("miyun-test", "2025-07").await;
     let id = settlement["id"].as_str().unwrap().to_owned();
+    // Receipts are against published checkpoints: wait until one covers the settlement.
+    app.published_checkpoint().await;
     let token = app.admin_token.clone();
     let reply = app
         .get(&format!("/v1/settlements/{id}/receipt"), Some(&token))
@@ -148,6 +150,7 @@ async fn a_settlement_row_altered_in_the_database_is_an_integrity_problem_naming
     app.post_month("2025-07", good_values()).await;
     let settlement = app.issue_period("miyun-test", "2025-07").await;
     let id = settlement["id"].as_str().unwrap();
+    app.published_checkpoint().await;
     let token = app.admin_token.clone();
     let routes = [
         format!("/v1/settlements/{id}"),

@@ -6,6 +6,7 @@ use crate::common;
 
 use std::process::{Command, Output};
 
+use common::publication::checkpoint_covering_over_http;
 use common::server_process::ServerProcess;
 use serde_json::json;
 
@@ -73,6 +74,7 @@ fn an_auditor_verifies_over_http_then_offline_and_a_changed_byte_fails_naming_th
         json!({"batch_id": "b1", "station": "gubeikou-auto", "readings": [{"section": "gubeikou", "sampled_at": "2025-07-01T08:00:00+08:00", "values": {"tp": 0.018}}]}),
     );
 
+    checkpoint_covering_over_http(&server.base_url, 6);
     let first = run(
         directory.path(),
         &[
@@ -102,6 +104,7 @@ fn an_auditor_verifies_over_http_then_offline_and_a_changed_byte_fails_naming_th
         "/v1/readings",
         json!({"batch_id": "b2", "station": "gubeikou-auto", "readings": [{"section": "gubeikou", "sampled_at": "2025-07-02T08:00:00+08:00", "values": {"tp": 0.019}}]}),
     );
+    checkpoint_covering_over_http(&server.base_url, 7);
     let second = run(
         directory.path(),
         &[

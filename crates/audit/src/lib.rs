@@ -12,6 +12,7 @@ pub mod entry;
 pub mod hash;
 pub mod messages;
 pub mod note;
+pub mod policy;
 pub mod proof;
 pub mod tile;
 pub mod tree;

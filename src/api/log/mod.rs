@@ -1,11 +1,14 @@
 //! The audit log over HTTP (API.md "Audit log"): entries, signed checkpoints, RFC 9162 proofs,
-//! tlog-tiles hash tiles and entry bundles, and the ledger's keys. The checkpoint and the keys
-//! are public; the rest needs any token.
+//! tlog-tiles hash tiles and entry bundles, the witness policy and the ledger's keys. The
+//! checkpoint, the policy and the keys are public; tiles are public with `LOG_READ=public`
+//! (`access`); the rest needs any token.
 
+pub mod access;
 mod checkpoint;
 mod entries;
 mod keys;
 mod params;
+mod policy;
 mod proofs;
 mod tiles;
 
@@ -14,6 +17,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(config: &mut ServiceConfig) {
     config
         .service(checkpoint::get)
+        .service(policy::get)
         .service(entries::list)
         .service(entries::get)
         .service(proofs::inclusion)

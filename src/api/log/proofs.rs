@@ -9,7 +9,7 @@ use super::params;
 use crate::api::auth::Caller;
 use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
-use crate::model::time::utc_text;
+use crate::publish::served_note;
 use crate::store::log::proofs::{self as log_proofs, ConsistencyRequest, InclusionRequest};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -18,7 +18,7 @@ pub struct InclusionQuery {
     /// The entry's index.
     #[param(value_type = u64, minimum = 0)]
     pub index: Option<String>,
-    /// The tree the proof is for (default: the current log size).
+    /// The tree the proof is for: a published checkpoint's size (default: the newest published).
     #[param(value_type = Option<u64>, minimum = 1)]
     pub tree_size: Option<String>,
 }
@@ -31,7 +31,8 @@ pub struct InclusionProofView {
     pub leaf_hash: String,
     /// The audit path from the leaf up, lowercase hex (RFC 9162 §2.1.3.1).
     pub hashes: Vec<String>,
-    /// The signed checkpoint note of exactly `tree_size`, whose root the proof leads to.
+    /// The published checkpoint note of exactly `tree_size` (with its cosignatures when the log
+    /// is witnessed), whose root the proof leads to.
     pub checkpoint: String,
 }
 
@@ -41,7 +42,7 @@ pub struct ConsistencyQuery {
     /// The smaller tree size (at least 1).
     #[param(value_type = u64, minimum = 1)]
     pub first: Option<String>,
-    /// The larger tree size (default: the current log size).
+    /// The larger tree size: a published checkpoint's size (default: the newest published).
     #[param(value_type = Option<u64>, minimum = 1)]
     pub second: Option<String>,
 }
@@ -71,12 +72,22 @@ pub async fn inclusion(
         tree_size: params::optional("tree_size", query.tree_size.as_deref())?,
     };
     let key = state.ledger_key.clone();
-    let proof = state
+    let policy = state.witness_policy.clone();
+    let (proof, checkpoint) = state
         .run(move |connection| {
-            let signed_at = utc_text(chrono::Utc::now());
-            Ok(log_proofs::inclusion_proof(
-                connection, &key, request, &signed_at,
-            )?)
+            let proof = log_proofs::inclusion_proof(connection, &key, request)?;
+            let note = served_note(connection, policy.as_deref(), &proof.checkpoint)?.ok_or_else(
+                || {
+                    ApiError::invalid_parameter(
+                        "tree_size",
+                        format!(
+                            "the checkpoint of size {} does not meet the witness policy's quorum",
+                            proof.tree_size
+                        ),
+                    )
+                },
+            )?;
+            Ok((proof, note))
         })
         .await?;
     Ok(HttpResponse::Ok().json(InclusionProofView {
@@ -84,7 +95,7 @@ pub async fn inclusion(
         tree_size: proof.tree_size,
         leaf_hash: hex::encode(proof.leaf_hash),
         hashes: proof.hashes.iter().map(hex::encode).collect(),
-        checkpoint: proof.checkpoint.note,
+        checkpoint,
     }))
 }
 

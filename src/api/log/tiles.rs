@@ -11,7 +11,7 @@ use actix_web::{get, web, HttpResponse};
 use basin_audit::tile::{Tile, TileIndex, TilePathError};
 use utoipa::ToSchema;
 
-use crate::api::auth::Caller;
+use crate::api::log::access::LogReader;
 use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
 use crate::store::log::tiles as log_tiles;
@@ -44,7 +44,7 @@ pub struct TileBytes(Vec<u8>);
 #[get("/log/tile/{level}/{index:.*}")]
 pub async fn hash_tile(
     state: web::Data<AppState>,
-    _caller: Caller,
+    _reader: LogReader,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (level, index) = path.into_inner();
@@ -72,7 +72,7 @@ pub async fn hash_tile(
 #[get("/log/tile/entries/{index:.*}")]
 pub async fn entry_bundle(
     state: web::Data<AppState>,
-    _caller: Caller,
+    _reader: LogReader,
     index: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let bundle = TileIndex::parse(&index).map_err(path_problem)?;

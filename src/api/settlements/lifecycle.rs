@@ -13,6 +13,7 @@ use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
 use crate::model::settlement::Settlement;
 use crate::model::time::utc_text;
+use crate::store::log::publication::latest_published_size;
 use crate::store::settlements::lifecycle::{
     self as settlement_lifecycle, Acknowledge, DisputeRequest, PaymentRequest, Recorded,
 };
@@ -90,6 +91,33 @@ async fn party_check(state: &AppState, id: i64, jurisdiction: &str) -> Result<()
     Ok(())
 }
 
+/// Settlement finality: with a witness policy, a party acknowledges only a settlement whose log
+/// entry a published checkpoint covers (with a policy, published means its cosignatures met the
+/// quorum), so neither bureau signs something no witness has seen. Published sizes only grow,
+/// so checking before the write transaction is enough.
+async fn finality_check(state: &AppState, id: i64) -> Result<(), ApiError> {
+    if state.witness_policy.is_none() {
+        return Ok(());
+    }
+    let (log_index, witnessed_size) = state
+        .run(move |connection| {
+            let row = settlement_queries::get_row(connection, id)?;
+            Ok((row.log_index, latest_published_size(connection)?))
+        })
+        .await?;
+    let covered =
+        witnessed_size.is_some_and(|size| u64::try_from(log_index).is_ok_and(|index| index < size));
+    if covered {
+        return Ok(());
+    }
+    Err(ApiError::Conflict {
+        detail: format!(
+            "settlement {id} (log entry {log_index}) is not final yet: no checkpoint that meets              the witness policy's quorum covers it; acknowledge it once one is published"
+        ),
+        errors: Vec::new(),
+    })
+}
+
 fn respond(recorded: Recorded) -> HttpResponse {
     match recorded {
         Recorded::Created(settlement) => HttpResponse::Created().json(settlement),
@@ -98,6 +126,9 @@ fn respond(recorded: Recorded) -> HttpResponse {
 }
 
 /// Acknowledge a settlement for a party (that party's bureau), signed by its registered key.
+///
+/// With a witness policy, only once a checkpoint that meets its quorum covers the settlement's
+/// log entry (409 before).
 #[utoipa::path(tag = "settlements", operation_id = "acknowledge_settlement", request_body = AcknowledgementBody, security(("bearer" = [])), responses(
     (status = 201, body = Settlement),
     (status = 200, description = "the same acknowledgement again", body = Settlement),
@@ -119,6 +150,7 @@ pub async fn acknowledge(
     checks.finish()?;
     party_check(&state, id, &request.jurisdiction).await?;
     caller.require_bureau_of(&request.jurisdiction)?;
+    finality_check(&state, id).await?;
     let at = utc_text(chrono::Utc::now());
     let recorded = state
         .write(move |connection, log| {

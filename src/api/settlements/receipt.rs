@@ -5,11 +5,13 @@
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 
+use basin_ledger_core::receipt::receipt_text;
+
 use super::settlement_id;
-use crate::api::auth::Caller;
 use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
-use crate::model::time::utc_text;
+use crate::api::LogReader;
+use crate::publish::served_note;
 use crate::store::settlements::receipt::settlement_receipt;
 
 /// The settlement's receipt: `c2sp.org/tlog-proof@v1`, `extra <base64 leaf bytes>`, `index <n>`,
@@ -19,19 +21,33 @@ use crate::store::settlements::receipt::settlement_receipt;
         body = String, content_type = "text/plain"),
     (status = "4XX", body = Problem, content_type = "application/problem+json"),
     (status = 500, description = "The stored settlement or log failed its integrity check", body = Problem, content_type = "application/problem+json"),
+    (status = 503, description = "No published (witnessed) checkpoint covers the settlement yet; retry shortly", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/settlements/{id}/receipt")]
 pub async fn receipt(
     state: web::Data<AppState>,
-    _caller: Caller,
+    _reader: LogReader,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = settlement_id(&id)?;
     let key = state.ledger_key.clone();
+    let policy = state.witness_policy.clone();
     let text = state
         .run(move |connection| {
-            let signed_at = utc_text(chrono::Utc::now());
-            Ok(settlement_receipt(connection, &key, id, &signed_at)?)
+            let not_yet = || {
+                ApiError::Unavailable(format!(
+                    "settlement {id} is not yet covered by a published checkpoint; retry shortly"
+                ))
+            };
+            let parts = settlement_receipt(connection, &key, id)?.ok_or_else(not_yet)?;
+            let note = served_note(connection, policy.as_deref(), &parts.checkpoint)?
+                .ok_or_else(not_yet)?;
+            Ok(receipt_text(
+                parts.leaf.as_bytes(),
+                parts.index,
+                parts.proof,
+                &note,
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok()

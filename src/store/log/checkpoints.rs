@@ -1,5 +1,5 @@
-//! Signed checkpoints: produced on demand, one per tree size, and stored, so the same size is
-//! always answered with the same note. Before the ledger signs a new size it proves, from the
+//! Signed checkpoints: signed by the publisher when the log grows (never because a reader asked
+//! for a size), one per tree size, and stored, so the same size always has the same note. Before the ledger signs a new size it proves, from the
 //! stored tree, that the new tree and the latest signed one are consistent (one extends the
 //! other): the ledger must never sign two checkpoints that contradict each other.
 //!
@@ -35,7 +35,8 @@ pub enum CheckpointPlan {
     Sign { tree_size: u64, root: Hash },
 }
 
-/// The signed checkpoint of the log's current size.
+/// Signs (or finds) the checkpoint of the log's current size. Only the publisher and `export`
+/// call this; readers are served published checkpoints (`super::publication`).
 pub fn current_checkpoint(
     connection: &mut AnyConnection,
     key: &LedgerKey,
@@ -63,7 +64,7 @@ pub fn plan_checkpoint(
         }
         return Ok(CheckpointPlan::Stored(stored));
     }
-    if let Some(latest) = latest(connection, key)? {
+    if let Some(latest) = latest_signed(connection, key)? {
         check_consistent(connection, &latest, tree_size, root)?;
     }
     Ok(CheckpointPlan::Sign { tree_size, root })
@@ -127,7 +128,7 @@ pub fn complete_checkpoint(
 }
 
 /// The stored checkpoint of `tree_size`, its note verified with the ledger key.
-fn find(
+pub fn find(
     connection: &mut AnyConnection,
     key: &LedgerKey,
     tree_size: u64,
@@ -140,9 +141,8 @@ fn find(
     row.map(|row| verify_stored(key, row)).transpose()
 }
 
-/// The stored checkpoint of the largest tree (the newest signed one), verified. Tiles and
-/// bundles are served up to its size.
-pub fn latest(
+/// The stored checkpoint of the largest tree (the newest signed one, published or not), verified.
+pub fn latest_signed(
     connection: &mut AnyConnection,
     key: &LedgerKey,
 ) -> Result<Option<SignedCheckpoint>, StoreError> {
@@ -152,6 +152,22 @@ pub fn latest(
         .first(connection)
         .optional()?;
     row.map(|row| verify_stored(key, row)).transpose()
+}
+
+/// The newest published checkpoint, verified. Tiles and bundles are served up to its size.
+pub fn latest(
+    connection: &mut AnyConnection,
+    key: &LedgerKey,
+) -> Result<Option<SignedCheckpoint>, StoreError> {
+    match super::publication::latest_published_size(connection)? {
+        Some(size) => find(connection, key, size)?
+            .ok_or_else(|| StoreError::Integrity {
+                what: format!("the published checkpoint of tree size {size}"),
+                reason: "its signed checkpoint row is missing".to_owned(),
+            })
+            .map(Some),
+        None => Ok(None),
+    }
 }
 
 fn checkpoint_columns() -> (

@@ -5,6 +5,7 @@
 pub mod checkpoints;
 pub mod entries;
 pub mod proofs;
+pub mod publication;
 pub mod tiles;
 
 use std::cell::RefCell;

@@ -8,10 +8,9 @@ use basin_audit::proof::{verify_consistency, verify_inclusion, ConsistencyCheck,
 use basin_audit::tree;
 use diesel::Connection;
 
-use super::checkpoints::{
-    check_signed_root, complete_checkpoint, plan_checkpoint, SignedCheckpoint,
-};
+use super::checkpoints::{check_signed_root, find, SignedCheckpoint};
 use super::entries::get_entry;
+use super::publication::{is_published, latest_published_size};
 use super::{head_size, DatabaseNodes};
 use crate::ledger_key::LedgerKey;
 use crate::store::connection::AnyConnection;
@@ -34,14 +33,14 @@ pub struct ConsistencyProof {
     pub hashes: Vec<Hash>,
 }
 
-/// Which inclusion proof to build; `tree_size` defaults to the current size.
+/// Which inclusion proof to build; `tree_size` defaults to the newest published size.
 #[derive(Debug, Clone, Copy)]
 pub struct InclusionRequest {
     pub index: u64,
     pub tree_size: Option<u64>,
 }
 
-/// Which consistency proof to build; `second` defaults to the current size.
+/// Which consistency proof to build; `second` defaults to the newest published size.
 #[derive(Debug, Clone, Copy)]
 pub struct ConsistencyRequest {
     pub first: u64,
@@ -52,22 +51,21 @@ pub fn inclusion_proof(
     connection: &mut AnyConnection,
     key: &LedgerKey,
     request: InclusionRequest,
-    signed_at: &str,
 ) -> Result<InclusionProof, StoreError> {
     let index = request.index;
-    let (tree_size, leaf_hash, hashes, plan) = connection.transaction(|connection| {
+    connection.transaction(|connection| {
         let size = head_size(connection)?;
-        let tree_size = request.tree_size.unwrap_or(size);
         if request.tree_size == Some(0) {
             return Err(invalid("tree_size", "must be at least 1".to_owned()));
         }
-        check_within_log("tree_size", tree_size, size)?;
+        let tree_size = requested_size(connection, "tree_size", request.tree_size, size)?;
         if index >= tree_size {
             return Err(invalid(
                 "index",
                 format!("must be below the tree size {tree_size}"),
             ));
         }
+        require_published(connection, "tree_size", tree_size)?;
         let entry = get_entry(connection, index)?;
         let (root, hashes) = {
             let nodes = DatabaseNodes::new(connection);
@@ -87,16 +85,19 @@ pub fn inclusion_proof(
             what: format!("the log tree of size {tree_size}"),
             reason: format!("the inclusion proof of entry {index} does not verify: {error}"),
         })?;
-        let plan = plan_checkpoint(connection, key, tree_size, root)?;
-        Ok((tree_size, entry.leaf_hash, hashes, plan))
-    })?;
-    let checkpoint = complete_checkpoint(connection, key, plan, signed_at)?;
-    Ok(InclusionProof {
-        index,
-        tree_size,
-        leaf_hash,
-        hashes,
-        checkpoint,
+        let checkpoint =
+            find(connection, key, tree_size)?.ok_or_else(|| StoreError::Integrity {
+                what: format!("the published checkpoint of tree size {tree_size}"),
+                reason: "its signed checkpoint row is missing".to_owned(),
+            })?;
+        check_signed_root(connection, key, tree_size, root)?;
+        Ok(InclusionProof {
+            index,
+            tree_size,
+            leaf_hash: entry.leaf_hash,
+            hashes,
+            checkpoint,
+        })
     })
 }
 
@@ -108,20 +109,20 @@ pub fn consistency_proof(
     let first = request.first;
     connection.transaction(|connection| {
         let size = head_size(connection)?;
-        let second = request.second.unwrap_or(size);
         if first == 0 {
             return Err(invalid(
                 "first",
                 "must be at least 1: RFC 9162 defines no proof from the empty tree".to_owned(),
             ));
         }
-        check_within_log("second", second, size)?;
+        let second = requested_size(connection, "second", request.second, size)?;
         if first > second {
             return Err(invalid(
                 "first",
                 format!("must not exceed second ({second})"),
             ));
         }
+        require_published(connection, "second", second)?;
         let (first_root, second_root, hashes) = {
             let nodes = DatabaseNodes::new(connection);
             (
@@ -149,6 +150,37 @@ pub fn consistency_proof(
             hashes,
         })
     })
+}
+
+/// The requested tree size (within the log), or by default the newest published one.
+fn requested_size(
+    connection: &mut AnyConnection,
+    parameter: &'static str,
+    requested: Option<u64>,
+    size: u64,
+) -> Result<u64, StoreError> {
+    let Some(requested) = requested else {
+        return latest_published_size(connection)?
+            .ok_or_else(|| invalid(parameter, "no checkpoint is published yet".to_owned()));
+    };
+    check_within_log(parameter, requested, size)?;
+    Ok(requested)
+}
+
+/// Proofs are served for published sizes only: a reader never gets a proof for a tree the
+/// ledger has not published (and it never signs one because a reader asked).
+fn require_published(
+    connection: &mut AnyConnection,
+    parameter: &'static str,
+    tree_size: u64,
+) -> Result<(), StoreError> {
+    if !is_published(connection, tree_size)? {
+        return Err(invalid(
+            parameter,
+            format!("no published checkpoint has tree size {tree_size}"),
+        ));
+    }
+    Ok(())
 }
 
 fn check_within_log(parameter: &'static str, tree_size: u64, size: u64) -> Result<(), StoreError> {

@@ -5,8 +5,10 @@
 pub mod agreements;
 pub mod audit;
 pub mod hj212;
+pub mod publication;
 pub mod server_process;
 pub mod verifier;
+pub mod witness_process;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -162,6 +164,20 @@ pub async fn spawn_app_configured(
         Error = actix_web::Error,
     >,
 > {
+    spawn_app_publishing(configure, true).await
+}
+
+/// The app with or without its background publisher (without it, nothing is ever published).
+pub async fn spawn_app_publishing(
+    configure: impl FnOnce(AppState) -> AppState,
+    publish: bool,
+) -> TestApp<
+    impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
+> {
     let database = TestDatabase::new();
     let pool = database.pool();
     let admin_token = {
@@ -180,7 +196,14 @@ pub async fn spawn_app_configured(
     let ledger_key = LedgerKey::generate(LOG_ORIGIN_DEFAULT).expect("ledger key");
     register_ledger_key(&pool, &ledger_key).expect("ledger key registers");
     let ledger_public_key = ledger_key.public_key();
-    let state = web::Data::new(configure(AppState::new(pool.clone(), backend, ledger_key)));
+    let mut state = configure(
+        AppState::new(pool.clone(), backend, ledger_key)
+            .with_publish_settings(publication::TEST_PUBLISH_SETTINGS),
+    );
+    if publish {
+        state = state.start_publisher().expect("publisher starts");
+    }
+    let state = web::Data::new(state);
     let service = test::init_service(build_app(state)).await;
     TestApp {
         service,

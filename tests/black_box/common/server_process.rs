@@ -38,6 +38,8 @@ impl ServerProcess {
             .env_remove("DATABASE_URL")
             .env("BIND", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
+            // Tests wait for publication (`common::publication`); a short interval keeps that quick.
+            .env("CHECKPOINT_INTERVAL_MS", "20")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());

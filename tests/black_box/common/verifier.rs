@@ -16,7 +16,7 @@ where
 {
     /// Exports everything up to the served checkpoint and verifies it as `verify --bundle` does.
     pub async fn verify_as_auditor(&self) -> Result<Report, Failure> {
-        let checkpoint = self.get("/v1/log/checkpoint", None).await.text;
+        let checkpoint = self.published_checkpoint().await;
         let size: u64 = checkpoint.lines().nth(1).unwrap().parse().unwrap();
         let log_key = LogKey {
             origin: LOG_ORIGIN_DEFAULT.to_owned(),

@@ -1,0 +1,2 @@
+DROP TABLE log_cosignatures;
+DROP TABLE log_publications;
