@@ -31,11 +31,25 @@ function remember(checkpoint) {
   );
 }
 
+// A new entry is covered once the ledger publishes its next checkpoint (within a second or so,
+// longer while witnesses cosign): wait for it this many times, this long each.
+const PUBLICATION_WAITS_MAX = 20;
+const PUBLICATION_WAIT_MS = 500;
+
+/** The newest published checkpoint that covers entry `index`, waiting briefly for it. */
+async function checkpointCovering(index) {
+  for (let attempt = 0; ; attempt += 1) {
+    const note = await getText("/v1/log/checkpoint");
+    // Only to choose the proof's tree size; evidence.js verifies the note before trusting it.
+    const unverified = parseCheckpoint(parseSignedNote(note).text);
+    if (unverified.size > BigInt(index) || attempt >= PUBLICATION_WAITS_MAX) return { checkpointNote: note, unverified };
+    await new Promise((done) => setTimeout(done, PUBLICATION_WAIT_MS));
+  }
+}
+
 async function fetchEvidence(index) {
   const keys = await getJson("/v1/keys");
-  const checkpointNote = await getText("/v1/log/checkpoint");
-  // Only to choose the proof's tree size; evidence.js verifies the note before trusting it.
-  const unverified = parseCheckpoint(parseSignedNote(checkpointNote).text);
+  const { checkpointNote, unverified } = await checkpointCovering(index);
   const entry = await getJson(`/v1/log/entries/${index}`);
   const proof = await getJson(`/v1/log/proofs/inclusion?index=${index}&tree_size=${unverified.size}`);
   const previous = rememberedCheckpoint(unverified.origin);
