@@ -320,6 +320,32 @@ test("the page opens in Chinese when the browser prefers Chinese", async () => {
   }
 });
 
+test("with witness keys pinned, a checkpoint without their cosignatures fails and the page says how many cosigned", async () => {
+  // A witness key of our own: this ledger has no witness policy, so nobody cosigned for it.
+  const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]);
+  const publicKey = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+  const name = "witness.hebei.example";
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", Buffer.concat([Buffer.from(name), Buffer.from([0x0a, 0x04]), publicKey])));
+  const vkey = `${name}+${Buffer.from(digest.subarray(0, 4)).toString("hex")}+${Buffer.concat([Buffer.from([0x04]), publicKey]).toString("base64")}`;
+  await open(`${server.baseUrl}/ui${target.hash}`, target.settlement ? "settlement" : "entry");
+  assert.equal((await verificationOutcome()).status, "verified");
+  await page.locator(".witness-editor summary").click();
+  await page.fill("#witness-keys", vkey);
+  await page.fill("#witness-quorum", "1");
+  await page.click("#witness-save");
+  const outcome = await verificationOutcome();
+  assert.equal(outcome.status, "failed", outcome.text);
+  assert.deepEqual(await failedChecks(), ["witness_cosignatures"]);
+  assert.match(await page.locator('.check.failed[data-check="witness_cosignatures"]').innerText(), /0 of the 1 witness cosignatures required/);
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("basin-ledger.witnesses")));
+  assert.deepEqual(stored, { vkeys: [vkey], quorum: 1 });
+  // Unpinned again, the same checkpoint verifies.
+  await page.fill("#witness-keys", "");
+  await page.click("#witness-save");
+  assert.equal((await verificationOutcome()).status, "verified");
+  assert.equal(await page.evaluate(() => localStorage.getItem("basin-ledger.witnesses")), null);
+});
+
 test("an entry altered on its way to the browser fails the browser's own inclusion check", async () => {
   const entryPath = `/v1/log/entries/${target.index}`;
   await page.route(`**${entryPath}`, async (route) => {

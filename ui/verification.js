@@ -8,7 +8,9 @@ import { getJson, getText } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
 import { ed25519Supported, verifyEntryEvidence, webCryptoAvailable } from "./evidence.js";
 import { t } from "./i18n.js";
+import { checkQuorum, parseWitnessKey } from "./cosign.js";
 import { bytesToHex, parseCheckpoint, parseSignedNote } from "./verify.js";
+import { pinnedWitnesses, witnessEditor } from "./witnesses.js";
 
 const CHECKPOINT_KEY = "basin-ledger.checkpoint";
 
@@ -86,6 +88,17 @@ function checkList(checks) {
   );
 }
 
+/** The pinned witnesses' cosignatures on the served checkpoint, against the pinned quorum. */
+async function witnessCheck(checkpointNote, pinned) {
+  try {
+    const keys = await Promise.all(pinned.vkeys.map(parseWitnessKey));
+    const names = await checkQuorum(checkpointNote, keys, pinned.quorum);
+    return { id: "witness_cosignatures", ok: true, detail: `${names.join(", ")} (${names.length} of ${keys.length}, quorum ${pinned.quorum})` };
+  } catch (error) {
+    return { id: "witness_cosignatures", ok: false, detail: error.message || String(error) };
+  }
+}
+
 /**
  * The panel of a page whose evidence the server refused to serve: nothing else could be checked,
  * so the outcome is a failed verification naming the check that failed and the server's reason.
@@ -116,13 +129,27 @@ export function verificationPanel({ index, settlement, onEntry }) {
       const evidence = await fetchEvidence(index);
       if (onEntry) onEntry(evidence.entry);
       result = await verifyEntryEvidence({ index, settlement, ...evidence });
+      const pinned = pinnedWitnesses();
+      if (pinned.vkeys.length > 0) {
+        const check = await witnessCheck(evidence.checkpointNote, pinned);
+        result = { ...result, ok: result.ok && check.ok, checks: [...result.checks, check] };
+      }
+      // Only a checkpoint that passed every check (with pinned witnesses: one they cosigned) is
+      // remembered, so a later split view is measured against what the witnesses saw.
       if (result.ok && result.checkpoint) remember(result.checkpoint);
     } catch (error) {
       // The server refusing to serve the evidence (an integrity failure, a missing entry) is a
       // failed verification: nothing could be checked.
       result = { ok: false, checks: [{ id: "evidence", ok: false, detail: error.message || String(error) }] };
     }
-    replaceChildren(body, statusBadge(result.ok ? "verified" : "failed"), h("p", { class: "note" }, t("verification_note")), checkList(result.checks));
+    const again = () => panel.replaceWith(verificationPanel({ index, settlement, onEntry }));
+    replaceChildren(
+      body,
+      statusBadge(result.ok ? "verified" : "failed"),
+      h("p", { class: "note" }, t("verification_note")),
+      checkList(result.checks),
+      witnessEditor(again),
+    );
   })();
   return panel;
 }

@@ -86,6 +86,16 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../ui/explanation.js"),
     },
     Asset {
+        name: "cosign.js",
+        content_type: JAVASCRIPT,
+        bytes: include_bytes!("../../ui/cosign.js"),
+    },
+    Asset {
+        name: "witnesses.js",
+        content_type: JAVASCRIPT,
+        bytes: include_bytes!("../../ui/witnesses.js"),
+    },
+    Asset {
         name: "verification.js",
         content_type: JAVASCRIPT,
         bytes: include_bytes!("../../ui/verification.js"),
