@@ -3,6 +3,7 @@
 
 pub mod audit;
 mod keys;
+pub mod verify_remote;
 pub mod witness;
 
 use std::path::PathBuf;
@@ -121,6 +122,10 @@ pub enum Command {
         /// A checkpoint seen before: the log must extend it. The new checkpoint is written back.
         #[arg(long)]
         checkpoint: Option<PathBuf>,
+        /// With --url: verify incrementally, keeping the verified checkpoint and replayed state
+        /// in this folder (created if missing); a later run fetches only what is new.
+        #[arg(long, requires = "url")]
+        state: Option<PathBuf>,
     },
     /// Import published monitoring data.
     Import {
