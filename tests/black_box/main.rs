@@ -39,4 +39,5 @@ mod slow_clients;
 mod tiles;
 mod verify_bundle;
 mod verify_cli;
+mod verify_state;
 mod witness;

@@ -4,7 +4,10 @@
 
 pub mod agreements;
 pub mod audit;
+pub mod checkpoints;
+pub mod proxy;
 pub mod server_process;
+pub mod signed_ledger;
 pub mod verifier;
 
 use std::sync::atomic::{AtomicU64, Ordering};
