@@ -237,3 +237,63 @@ fn a_tampered_entry_bundle_or_evidence_bundle_fails_naming_it_and_keeps_the_stor
     assert_eq!(honest["resumed_at"], Value::Null);
     assert_eq!(honest["entries_verified"], grown - size);
 }
+
+fn get(url: &str, token: Option<&str>) -> (u16, String, Vec<u8>) {
+    let mut request = ureq::get(url);
+    if let Some(token) = token {
+        request = request.set("Authorization", &format!("Bearer {token}"));
+    }
+    let response = match request.call() {
+        Ok(response) => response,
+        Err(ureq::Error::Status(_, response)) => response,
+        Err(error) => panic!("{url}: {error}"),
+    };
+    let status = response.status();
+    let cache = response
+        .header("Cache-Control")
+        .unwrap_or_default()
+        .to_owned();
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
+    (status, cache, body)
+}
+
+#[test]
+fn evidence_bundles_hold_each_batch_body_and_signature_and_only_published_entries() {
+    let ledger = Ledger::with_batches(SMALL_LEDGER_BATCHES);
+    let size = ledger.wait_published();
+    let token = Some(ledger.token.as_str());
+    let base = format!("{}/v1/log", ledger.server.base_url);
+    let (status, cache, full) = get(&format!("{base}/evidence/000"), token);
+    assert_eq!(status, 200);
+    assert_eq!(cache, "public, max-age=31536000, immutable");
+    let (_, _, bundle) = get(&format!("{base}/tile/entries/000"), token);
+    let leaves = basin_audit::tile::decode_bundle(&bundle, 256).unwrap();
+    let records = basin_audit::tile::decode_evidence(&full, 0..256).unwrap();
+    // Every readings.batch entry of the tile, and nothing else, with its exact body.
+    let batches: Vec<(u64, Value)> = leaves
+        .iter()
+        .enumerate()
+        .map(|(index, leaf)| (index as u64, serde_json::from_slice::<Value>(leaf).unwrap()))
+        .filter(|(_, leaf)| leaf["kind"] == "readings.batch")
+        .collect();
+    assert_eq!(records.len(), batches.len());
+    assert!(records.len() > 200);
+    for (record, (index, leaf)) in records.iter().zip(&batches) {
+        assert_eq!(record.index, *index);
+        assert_eq!(
+            leaf["body"]["body_sha256"],
+            basin_ledger_core::settlement::document::sha256_hex(record.body)
+        );
+        assert_eq!(leaf["body"]["signature"].as_str(), record.signature);
+    }
+    let last_tile = size / TILE_WIDTH;
+    let width = size % TILE_WIDTH;
+    let partial = format!("{base}/evidence/{last_tile:03}.p/{width}");
+    let (status, cache, _) = get(&partial, token);
+    assert_eq!((status, cache.as_str()), (200, "no-cache"));
+    let (status, _, _) = get(&format!("{base}/evidence/{:03}", last_tile + 1), token);
+    assert_eq!(status, 404, "beyond the published checkpoint");
+    let (status, _, _) = get(&format!("{base}/evidence/000"), None);
+    assert_eq!(status, 401, "the same access as tiles");
+}

@@ -20,7 +20,7 @@ const BATCHES_PER_TRANSACTION: u64 = 1_000;
 /// Entries the registry adds before the first batch.
 pub const REGISTRY_ENTRIES: u64 = 5;
 
-fn station_key() -> SigningKey {
+pub fn station_key() -> SigningKey {
     SigningKey::from_bytes(&[42; 32])
 }
 
