@@ -43,15 +43,23 @@ fn main() {
     std::fs::create_dir_all(&folder).unwrap();
     let url = DatabaseUrl::Sqlite(folder.join("ledger.db").to_string_lossy().into_owned());
     let pool = basin_ledger::server::open_database(&url).unwrap();
+    let mut connection = pool.get().unwrap();
+    // A kept ledger grows by `batches` on each run.
+    let existing: i64 = reading_batches::table
+        .count()
+        .get_result(&mut connection)
+        .unwrap();
+    let existing = existing as u64;
     let started = Instant::now();
-    register_signing_station(&mut pool.get().unwrap());
-    append_signed_batches(&pool, 0..batches);
+    if existing == 0 {
+        register_signing_station(&mut connection);
+    }
+    append_signed_batches(&pool, existing..existing + batches);
     println!(
         "built {batches} signed batches in {:.1} s",
         started.elapsed().as_secs_f64()
     );
 
-    let mut connection = pool.get().unwrap();
     let leaves: Vec<(i64, String)> = log_entries::table
         .select((log_entries::entry_index, log_entries::leaf))
         .order(log_entries::entry_index.asc())

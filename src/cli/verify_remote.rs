@@ -50,6 +50,12 @@ pub struct UrlReport {
     pub fetched: FetchCounts,
 }
 
+/// The checkpoint verified before this run (size 0 without `--state`).
+struct Previous {
+    size: u64,
+    root: basin_audit::Hash,
+}
+
 fn failed(failure: impl std::fmt::Display) -> anyhow::Error {
     anyhow!("verification FAILED: {failure}")
 }
@@ -59,9 +65,14 @@ fn failed(failure: impl std::fmt::Display) -> anyhow::Error {
 fn starting_point(
     store: Option<&mut StateStore>,
     checkpoint: &Checkpoint,
-) -> anyhow::Result<(Verifier, u64, Option<u64>)> {
+) -> anyhow::Result<(Verifier, Previous, Option<u64>)> {
     let Some(store) = store else {
-        return Ok((Verifier::default(), 0, None));
+        let verifier = Verifier::default();
+        let previous = Previous {
+            size: 0,
+            root: verifier.root(),
+        };
+        return Ok((verifier, previous, None));
     };
     let verifier = match store.verified()? {
         Some(stored) => Verifier::from_snapshot(&stored.snapshot)
@@ -69,6 +80,10 @@ fn starting_point(
         None => Verifier::default(),
     };
     let verified = verifier.size();
+    let previous = Previous {
+        size: verified,
+        root: verifier.root(),
+    };
     if verified > checkpoint.size {
         return Err(failed(format!(
             "the ledger serves a checkpoint of {} entries, fewer than the {verified} verified before",
@@ -79,12 +94,12 @@ fn starting_point(
         let size = u64::try_from(progress.size).unwrap_or(0);
         if size > verified && size <= checkpoint.size {
             if let Ok(resumed) = Verifier::from_snapshot(&progress.snapshot) {
-                return Ok((resumed, verified, Some(size)));
+                return Ok((resumed, previous, Some(size)));
             }
         }
         store.drop_progress()?;
     }
-    Ok((verifier, verified, None))
+    Ok((verifier, previous, None))
 }
 
 pub fn verify_url(options: &UrlOptions<'_>) -> anyhow::Result<UrlReport> {
@@ -97,7 +112,8 @@ pub fn verify_url(options: &UrlOptions<'_>) -> anyhow::Result<UrlReport> {
     let checkpoint = verify_checkpoint(&note, &log_key.origin, &log_key.public_key)
         .map_err(|error| failed(format!("the checkpoint does not verify: {error}")))?;
     let mut store = options.state.map(StateStore::open).transpose()?;
-    let (mut verifier, previous_size, resumed_at) = starting_point(store.as_mut(), &checkpoint)?;
+    let (mut verifier, previous, resumed_at) = starting_point(store.as_mut(), &checkpoint)?;
+    let previous_size = previous.size;
     let old = read_old_checkpoint(options.old_checkpoint)?
         .map(|old| {
             verify_checkpoint(&old, &log_key.origin, &log_key.public_key)
@@ -105,7 +121,13 @@ pub fn verify_url(options: &UrlOptions<'_>) -> anyhow::Result<UrlReport> {
         })
         .transpose()?;
     if let Some(old) = &old {
-        if old.size < verifier.size() && old.size != previous_size {
+        if old.size == previous.size && old.root != previous.root {
+            return Err(failed(format!(
+                "the checkpoint verified before differs from the old checkpoint of size {}",
+                old.size
+            )));
+        }
+        if old.size < verifier.size() && old.size != previous.size {
             return Err(anyhow!(
                 "--checkpoint of size {} is older than the state in --state; check it with a fresh --state",
                 old.size

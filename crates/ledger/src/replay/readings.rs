@@ -42,8 +42,15 @@ impl LedgerState {
             .get(&logged.station)
             .ok_or_else(|| fail(format!("batch of unregistered station {station_code}")))?;
         if let Some(public_key) = &station.public_key {
-            let key = basin_audit::messages::parse_public_key_base64(public_key)
-                .map_err(|error| fail(format!("station key: {error}")))?;
+            let key = match self.station_keys.get(public_key) {
+                Some(key) => *key,
+                None => {
+                    let key = basin_audit::messages::parse_public_key_base64(public_key)
+                        .map_err(|error| fail(format!("station key: {error}")))?;
+                    self.station_keys.insert(public_key.clone(), key);
+                    key
+                }
+            };
             let signature = logged.signature.as_deref().ok_or_else(|| {
                 fail(format!(
                     "batch {name} of a signing station has no signature"

@@ -54,6 +54,9 @@ pub struct LedgerState {
     pub readings: BTreeMap<i64, ReplayedReading>,
     pub batches_checked: usize,
     pub signed_batches_checked: usize,
+    /// Station keys already decoded (a point decompression each), by their base64 text.
+    #[serde(skip)]
+    pub(super) station_keys: BTreeMap<String, ed25519_dalek::VerifyingKey>,
 }
 
 impl LedgerState {
