@@ -215,48 +215,93 @@ fn run_chunks(
     store: &mut Option<StateStore>,
     old: Option<&Checkpoint>,
 ) -> Result<(), ChunkError> {
-    let tile = u64::from(TILE_WIDTH_FULL);
-    let tiles_total = checkpoint.size.div_ceil(tile);
     let bar = progress_bar();
     if let Some(bar) = &bar {
         bar.set_length(checkpoint.size);
         bar.set_position(verifier.size());
     }
     check_old(verifier, old)?;
-    while verifier.size() < checkpoint.size {
-        let first = verifier.size() / tile;
-        let tiles = first..(first + TILES_PER_COMMIT).min(tiles_total);
-        let fetched = chunk::fetch(remote, tiles, checkpoint.size, verifier.size())?;
-        let prepared = chunk::prepare(&fetched.leaves)?;
-        let mut evidence = fetched.evidence;
-        // Split at the old checkpoint's size, if it falls here, to check its root.
-        let split = old
-            .map(|old| old.size)
-            .filter(|size| {
-                *size > verifier.size() && *size < verifier.size() + prepared.len() as u64
-            })
-            .map_or(prepared.len(), |size| (size - verifier.size()) as usize);
-        let later_evidence = evidence.split_off(&(verifier.size() + split as u64));
-        chunk::apply(verifier, &prepared[..split], &evidence, log_key)?;
-        check_old(verifier, old)?;
-        chunk::apply(verifier, &prepared[split..], &later_evidence, log_key)?;
-        check_old(verifier, old)?;
-        if let Some(bar) = &bar {
-            bar.set_position(verifier.size());
-        }
-        if verifier.size() < checkpoint.size {
-            if let Some(store) = store.as_mut() {
-                let snapshot = verifier
-                    .to_snapshot()
-                    .map_err(|error| Failure::general(format!("state: {error}")))?;
-                store
-                    .save_progress(note, verifier.size(), &snapshot)
-                    .map_err(|error| Failure::general(error.to_string()))?;
+    // One thread fetches the next chunk while this one verifies the last.
+    let chunks = chunk_plan(verifier.size(), checkpoint.size);
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            for (tiles, from) in chunks {
+                let fetched = chunk::fetch(remote, tiles, checkpoint.size, from);
+                let failed = fetched.is_err();
+                if sender.send(fetched).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for fetched in receiver {
+            verify_chunk(verifier, fetched?, log_key, old)?;
+            if let Some(bar) = &bar {
+                bar.set_position(verifier.size());
+            }
+            if verifier.size() < checkpoint.size {
+                if let Some(store) = store.as_mut() {
+                    let snapshot = verifier
+                        .to_snapshot()
+                        .map_err(|error| Failure::general(format!("state: {error}")))?;
+                    store
+                        .save_progress(note, verifier.size(), &snapshot)
+                        .map_err(|error| Failure::general(error.to_string()))?;
+                }
             }
         }
+        Ok::<(), ChunkError>(())
+    })?;
+    if verifier.size() < checkpoint.size {
+        return Err(ChunkError::Failed(Failure::general(format!(
+            "only {} of the checkpoint's {} entries were served",
+            verifier.size(),
+            checkpoint.size
+        ))));
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     Ok(())
+}
+
+/// The chunks from `start` to `tree_size`: (tiles, first entry to keep). Only the first may
+/// start inside a tile (the partial tile a previous run ended in).
+fn chunk_plan(start: u64, tree_size: u64) -> Vec<(std::ops::Range<u64>, u64)> {
+    let tile = u64::from(TILE_WIDTH_FULL);
+    let tiles_total = tree_size.div_ceil(tile);
+    let mut plan = Vec::new();
+    if start >= tree_size {
+        return plan;
+    }
+    let mut first = start / tile;
+    let mut from = start;
+    while first < tiles_total {
+        let end = (first + TILES_PER_COMMIT).min(tiles_total);
+        plan.push((first..end, from));
+        first = end;
+        from = end * tile;
+    }
+    plan
+}
+
+/// Checks one fetched chunk, stopping at the old checkpoint's size to check its root.
+fn verify_chunk(
+    verifier: &mut Verifier,
+    fetched: chunk::FetchedEntries,
+    log_key: &LogKey,
+    old: Option<&Checkpoint>,
+) -> Result<(), Failure> {
+    let prepared = chunk::prepare(&fetched.leaves)?;
+    let mut evidence = fetched.evidence;
+    let here = verifier.size();
+    let split = old
+        .map(|old| old.size)
+        .filter(|size| *size > here && *size < here + prepared.len() as u64)
+        .map_or(prepared.len(), |size| (size - here) as usize);
+    let later_evidence = evidence.split_off(&(here + split as u64));
+    chunk::apply(verifier, &prepared[..split], &evidence, log_key)?;
+    check_old(verifier, old)?;
+    chunk::apply(verifier, &prepared[split..], &later_evidence, log_key)?;
+    check_old(verifier, old)
 }

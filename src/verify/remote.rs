@@ -2,8 +2,8 @@
 //! with every request counted (a run reports what it fetched) and a 429 retried after its
 //! `Retry-After`. A 503 on the checkpoint (a witness policy not yet met) is said plainly.
 
-use std::cell::Cell;
 use std::io::Read;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use basin_audit::tile::TileIndex;
@@ -46,7 +46,7 @@ pub struct Remote {
     agent: ureq::Agent,
     base: String,
     authorization: Option<String>,
-    counts: Cell<FetchCounts>,
+    counts: Mutex<FetchCounts>,
 }
 
 impl Remote {
@@ -57,20 +57,22 @@ impl Remote {
                 .build(),
             base: url.trim_end_matches('/').to_owned(),
             authorization: token.map(|token| format!("Bearer {token}")),
-            counts: Cell::new(FetchCounts::default()),
+            counts: Mutex::new(FetchCounts::default()),
         }
     }
 
     pub fn counts(&self) -> FetchCounts {
-        let counts = self.counts.take();
-        self.counts.set(counts.clone());
-        counts
+        match self.counts.lock() {
+            Ok(counts) => counts.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
     }
 
     fn count(&self, change: impl FnOnce(&mut FetchCounts)) {
-        let mut counts = self.counts.take();
-        change(&mut counts);
-        self.counts.set(counts);
+        match self.counts.lock() {
+            Ok(mut counts) => change(&mut counts),
+            Err(poisoned) => change(&mut poisoned.into_inner()),
+        }
     }
 
     /// The body of `GET path`, retrying a 429 after its `Retry-After` (1 s when absent).

@@ -157,11 +157,13 @@ fn a_killed_incremental_audit_resumes_where_it_committed_and_passes() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Killed once the run has committed its first 16 tiles and waits for the next ones.
+    let state_file = ledger.directory.path().join("state/verifier.sqlite");
     let started = Instant::now();
-    while !proxy.stalled() {
+    while !(proxy.stalled() && committed_progress(&state_file).is_some()) {
         assert!(
             started.elapsed() < Duration::from_secs(300),
-            "the run never reached tile {stall_at}"
+            "the run never committed progress before tile {stall_at}"
         );
         assert!(running.try_wait().unwrap().is_none(), "the run ended early");
         std::thread::sleep(Duration::from_millis(50));
@@ -180,6 +182,21 @@ fn a_killed_incremental_audit_resumes_where_it_committed_and_passes() {
         resumed["fetched"]["entry_bundles"],
         tiles_of(size) - TILES_PER_COMMIT
     );
+}
+
+/// The size of the progress a run committed, read as another process would.
+fn committed_progress(state_file: &std::path::Path) -> Option<i64> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Progress {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        size: i64,
+    }
+    let mut connection = diesel::SqliteConnection::establish(&state_file.to_string_lossy()).ok()?;
+    diesel::sql_query("SELECT size FROM verifier_snapshots WHERE name = 'progress'")
+        .get_result::<Progress>(&mut connection)
+        .ok()
+        .map(|progress| progress.size)
 }
 
 /// Replaces every `from` in the bodies of responses whose path starts with `prefix`.
