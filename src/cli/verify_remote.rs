@@ -173,7 +173,11 @@ pub fn verify_url(options: &UrlOptions<'_>) -> anyhow::Result<UrlReport> {
             .map_err(failed)?;
     }
     if let Some(store) = store.as_mut() {
-        store.save_verified(&note, verifier.size(), &verifier.to_snapshot()?)?;
+        if verifier.size() == previous_size && previous_size > 0 {
+            store.save_verified_note(&note)?;
+        } else {
+            store.save_verified(&note, verifier.size(), &verifier.to_snapshot()?)?;
+        }
     }
     if let Some(path) = options.old_checkpoint {
         std::fs::write(path, &note).with_context(|| path.display().to_string())?;
