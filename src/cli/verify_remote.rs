@@ -10,7 +10,6 @@ use std::path::Path;
 use anyhow::{anyhow, Context};
 use basin_audit::hash::hash_to_hex;
 use basin_audit::note::verify_checkpoint;
-use basin_audit::tile::TILE_WIDTH_FULL;
 use basin_audit::Checkpoint;
 use basin_ledger_core::replay::bundle::log_key_from_keys_json;
 use basin_ledger_core::replay::{Failure, LogKey, Verifier};
@@ -21,9 +20,6 @@ use crate::verify::chunk::{self, ChunkError};
 use crate::verify::remote::{FetchCounts, Remote};
 use crate::verify::served::{fetch_readings, fetch_settlements};
 use crate::verify::state_store::StateStore;
-
-/// Full tiles checked between two progress commits.
-const TILES_PER_COMMIT: u64 = 16;
 
 pub struct UrlOptions<'a> {
     pub url: &'a str,
@@ -196,19 +192,6 @@ pub fn verify_url(options: &UrlOptions<'_>) -> anyhow::Result<UrlReport> {
     })
 }
 
-/// Checks the old checkpoint's root when the verifier has exactly its size.
-fn check_old(verifier: &Verifier, old: Option<&Checkpoint>) -> Result<(), Failure> {
-    match old {
-        Some(old) if old.size == verifier.size() && old.root != verifier.root() => {
-            Err(Failure::general(format!(
-                "the log is not consistent with the old checkpoint of size {}: its history was rewritten",
-                old.size
-            )))
-        }
-        _ => Ok(()),
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn run_chunks(
     remote: &Remote,
@@ -224,9 +207,9 @@ fn run_chunks(
         bar.set_length(checkpoint.size);
         bar.set_position(verifier.size());
     }
-    check_old(verifier, old)?;
+    chunk::check_old(verifier, old)?;
     // One thread fetches the next chunk while this one verifies the last.
-    let chunks = chunk_plan(verifier.size(), checkpoint.size);
+    let chunks = chunk::chunk_plan(verifier.size(), checkpoint.size);
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel(1);
         scope.spawn(move || {
@@ -239,7 +222,7 @@ fn run_chunks(
             }
         });
         for fetched in receiver {
-            verify_chunk(verifier, fetched?, log_key, old)?;
+            chunk::verify_chunk(verifier, fetched?, log_key, old)?;
             if let Some(bar) = &bar {
                 bar.set_position(verifier.size());
             }
@@ -267,45 +250,4 @@ fn run_chunks(
         bar.finish_and_clear();
     }
     Ok(())
-}
-
-/// The chunks from `start` to `tree_size`: (tiles, first entry to keep). Only the first may
-/// start inside a tile (the partial tile a previous run ended in).
-fn chunk_plan(start: u64, tree_size: u64) -> Vec<(std::ops::Range<u64>, u64)> {
-    let tile = u64::from(TILE_WIDTH_FULL);
-    let tiles_total = tree_size.div_ceil(tile);
-    let mut plan = Vec::new();
-    if start >= tree_size {
-        return plan;
-    }
-    let mut first = start / tile;
-    let mut from = start;
-    while first < tiles_total {
-        let end = (first + TILES_PER_COMMIT).min(tiles_total);
-        plan.push((first..end, from));
-        first = end;
-        from = end * tile;
-    }
-    plan
-}
-
-/// Checks one fetched chunk, stopping at the old checkpoint's size to check its root.
-fn verify_chunk(
-    verifier: &mut Verifier,
-    fetched: chunk::FetchedEntries,
-    log_key: &LogKey,
-    old: Option<&Checkpoint>,
-) -> Result<(), Failure> {
-    let prepared = chunk::prepare(&fetched.leaves)?;
-    let mut evidence = fetched.evidence;
-    let here = verifier.size();
-    let split = old
-        .map(|old| old.size)
-        .filter(|size| *size > here && *size < here + prepared.len() as u64)
-        .map_or(prepared.len(), |size| (size - here) as usize);
-    let later_evidence = evidence.split_off(&(here + split as u64));
-    chunk::apply(verifier, &prepared[..split], &evidence, log_key)?;
-    check_old(verifier, old)?;
-    chunk::apply(verifier, &prepared[split..], &later_evidence, log_key)?;
-    check_old(verifier, old)
 }

@@ -5,12 +5,16 @@
 use std::collections::BTreeMap;
 
 use basin_audit::tile::{decode_bundle, decode_evidence, TileIndex, TILE_WIDTH_FULL};
+use basin_audit::Checkpoint;
 use basin_ledger_core::replay::{
     prepare_entry, verify_signature_checks, BatchEvidence, Failure, LogKey, PreparedEntry, Verifier,
 };
 use rayon::prelude::*;
 
 use super::remote::{FetchError, Remote};
+
+/// Full tiles checked between two progress commits.
+pub const TILES_PER_COMMIT: u64 = 16;
 
 /// Signatures per Ed25519 batch: large enough to amortise, small enough to spread over cores.
 const SIGNATURES_PER_BATCH: usize = 64;
@@ -104,4 +108,58 @@ pub fn apply(
         .collect::<Vec<_>>()
         .into_iter()
         .collect()
+}
+
+/// Checks the old checkpoint's root when the verifier has exactly its size.
+pub fn check_old(verifier: &Verifier, old: Option<&Checkpoint>) -> Result<(), Failure> {
+    match old {
+        Some(old) if old.size == verifier.size() && old.root != verifier.root() => {
+            Err(Failure::general(format!(
+                "the log is not consistent with the old checkpoint of size {}: its history was rewritten",
+                old.size
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The chunks from `start` to `tree_size`: (tiles, first entry to keep). Only the first may
+/// start inside a tile (the partial tile a previous run ended in).
+pub fn chunk_plan(start: u64, tree_size: u64) -> Vec<(std::ops::Range<u64>, u64)> {
+    let tile = u64::from(TILE_WIDTH_FULL);
+    let tiles_total = tree_size.div_ceil(tile);
+    let mut plan = Vec::new();
+    if start >= tree_size {
+        return plan;
+    }
+    let mut first = start / tile;
+    let mut from = start;
+    while first < tiles_total {
+        let end = (first + TILES_PER_COMMIT).min(tiles_total);
+        plan.push((first..end, from));
+        first = end;
+        from = end * tile;
+    }
+    plan
+}
+
+/// Checks one fetched chunk, stopping at the old checkpoint's size to check its root.
+pub fn verify_chunk(
+    verifier: &mut Verifier,
+    fetched: FetchedEntries,
+    log_key: &LogKey,
+    old: Option<&Checkpoint>,
+) -> Result<(), Failure> {
+    let prepared = prepare(&fetched.leaves)?;
+    let mut evidence = fetched.evidence;
+    let here = verifier.size();
+    let split = old
+        .map(|old| old.size)
+        .filter(|size| *size > here && *size < here + prepared.len() as u64)
+        .map_or(prepared.len(), |size| (size - here) as usize);
+    let later_evidence = evidence.split_off(&(here + split as u64));
+    apply(verifier, &prepared[..split], &evidence, log_key)?;
+    check_old(verifier, old)?;
+    apply(verifier, &prepared[split..], &later_evidence, log_key)?;
+    check_old(verifier, old)
 }

@@ -205,3 +205,86 @@ impl Verifier {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entry::BasinCreated;
+    use basin_audit::tree::{root, MemoryTree};
+    use basin_domain::Code;
+
+    const TIME: &str = "2026-12-01T00:00:00Z";
+
+    fn leaves(count: u64, prefix: &str) -> Vec<Vec<u8>> {
+        let mut prev = ZERO_HASH;
+        (0..count)
+            .map(|index| {
+                let entry = Entry::BasinCreated(BasinCreated {
+                    code: Code::parse(&format!("{prefix}-{index}")).unwrap(),
+                    name: "河".into(),
+                    created_at: TIME.into(),
+                });
+                let leaf = entry.leaf_bytes(index, TIME, prev).unwrap();
+                prev = leaf_hash(&leaf);
+                leaf
+            })
+            .collect()
+    }
+
+    fn key() -> LogKey {
+        LogKey {
+            origin: "test/log".into(),
+            public_key: ed25519_dalek::SigningKey::from_bytes(&[1; 32]).verifying_key(),
+        }
+    }
+
+    fn prepared(leaves: &[Vec<u8>], from: u64) -> Vec<PreparedEntry> {
+        (from..)
+            .zip(&leaves[from as usize..])
+            .map(|(index, leaf)| prepare_entry(index, leaf).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_verifier_resumed_from_its_snapshot_reaches_the_trees_root() {
+        let leaves = leaves(300, "basin");
+        let mut verifier = Verifier::default();
+        verifier
+            .apply(&prepared(&leaves[..100], 0), &BTreeMap::new(), &key())
+            .unwrap();
+        let mut resumed = Verifier::from_snapshot(&verifier.to_snapshot().unwrap()).unwrap();
+        resumed
+            .apply(&prepared(&leaves, 100), &BTreeMap::new(), &key())
+            .unwrap();
+        let tree = MemoryTree::from_leaf_hashes(leaves.iter().map(|leaf| leaf_hash(leaf)));
+        assert_eq!(resumed.root(), root(300, &tree).unwrap());
+        assert_eq!(resumed.ledger.basins.len(), 300);
+    }
+
+    #[test]
+    fn a_gap_a_broken_chain_or_stray_evidence_is_named() {
+        let leaves = leaves(10, "basin");
+        let mut verifier = Verifier::default();
+        let skipped = verifier.apply(&prepared(&leaves, 1), &BTreeMap::new(), &key());
+        assert_eq!(skipped.unwrap_err().index, Some(1));
+        let other = self::leaves(3, "other");
+        let mut verifier = Verifier::default();
+        verifier
+            .apply(&prepared(&leaves[..2], 0), &BTreeMap::new(), &key())
+            .unwrap();
+        let mut foreign = prepared(&other, 0);
+        let broken = verifier.apply(&foreign.split_off(2), &BTreeMap::new(), &key());
+        assert!(broken.unwrap_err().what.contains("hash chain"));
+        let stray = BTreeMap::from([(
+            0,
+            BatchEvidence {
+                body: Vec::new(),
+                signature: None,
+            },
+        )]);
+        let failure = Verifier::default()
+            .apply(&prepared(&leaves, 0), &stray, &key())
+            .unwrap_err();
+        assert_eq!(failure.index, Some(0));
+    }
+}
