@@ -13,7 +13,7 @@ use basin_ledger::tokens::create_token;
 use serde_json::Value;
 
 use crate::common::checkpoints::wait_for_checkpoint;
-use crate::common::proxy::{Proxy, Tamper};
+use crate::common::proxy::{Proxy, Refusal, Tamper};
 use crate::common::server_process::ServerProcess;
 use crate::common::signed_ledger::{append_signed_batches, log_size, register_signing_station};
 use crate::common::TestDatabase;
@@ -313,4 +313,36 @@ fn evidence_bundles_hold_each_batch_body_and_signature_and_only_published_entrie
     assert_eq!(status, 404, "beyond the published checkpoint");
     let (status, _, _) = get(&format!("{base}/evidence/000"), None);
     assert_eq!(status, 401, "the same access as tiles");
+}
+
+#[test]
+fn a_rate_limited_bundle_is_retried_after_retry_after_and_an_unpublished_checkpoint_is_said_plainly(
+) {
+    let ledger = Ledger::with_batches(SMALL_LEDGER_BATCHES);
+    let size = ledger.wait_published();
+    let rate_limited = Refusal {
+        prefix: "/v1/log/tile/entries/",
+        status: 429,
+        times: 2,
+    };
+    let proxy = Proxy::start_refusing(&ledger.server.base_url, None, None, Some(rate_limited));
+    let report = passed(&ledger.verify(&proxy.base_url, Some("state")));
+    assert_eq!(report["tree_size"], size);
+    assert_eq!(report["fetched"]["retries_after_429"], 2);
+    assert_eq!(report["fetched"]["entry_bundles"], tiles_of(size));
+
+    let unpublished = Refusal {
+        prefix: "/v1/log/checkpoint",
+        status: 503,
+        times: 1,
+    };
+    let proxy = Proxy::start_refusing(&ledger.server.base_url, None, None, Some(unpublished));
+    let output = ledger.verify(&proxy.base_url, Some("other-state"));
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("no checkpoint that meets its witness policy yet (503); try again later"),
+        "{message}"
+    );
+    assert!(!message.contains("verification FAILED"), "{message}");
 }

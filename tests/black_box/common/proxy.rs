@@ -16,8 +16,19 @@ struct Shared {
     upstream: String,
     tamper: Option<Tamper>,
     stall_at_entry_bundle: Option<usize>,
+    /// Answers this status (with `Retry-After: 1`) instead of forwarding, this many times, to
+    /// requests whose path starts with the prefix.
+    refuse: Option<Refusal>,
+    refused: AtomicUsize,
     entry_bundles: AtomicUsize,
     stalled: AtomicBool,
+}
+
+#[derive(Clone)]
+pub struct Refusal {
+    pub prefix: &'static str,
+    pub status: u16,
+    pub times: usize,
 }
 
 pub struct Proxy {
@@ -31,12 +42,23 @@ impl Proxy {
         tamper: Option<Tamper>,
         stall_at_entry_bundle: Option<usize>,
     ) -> Self {
+        Self::start_refusing(upstream, tamper, stall_at_entry_bundle, None)
+    }
+
+    pub fn start_refusing(
+        upstream: &str,
+        tamper: Option<Tamper>,
+        stall_at_entry_bundle: Option<usize>,
+        refuse: Option<Refusal>,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let shared = Arc::new(Shared {
             upstream: upstream.to_owned(),
             tamper,
             stall_at_entry_bundle,
+            refuse,
+            refused: AtomicUsize::new(0),
             entry_bundles: AtomicUsize::new(0),
             stalled: AtomicBool::new(false),
         });
@@ -85,6 +107,22 @@ fn serve(stream: TcpStream, shared: &Shared) {
             loop {
                 std::thread::sleep(Duration::from_secs(60));
             }
+        }
+    }
+    if let Some(refusal) = &shared.refuse {
+        if path.starts_with(refusal.prefix)
+            && shared.refused.fetch_add(1, Ordering::SeqCst) < refusal.times
+        {
+            let body = "{\"type\":\"about:blank\",\"status\":0}";
+            let head = format!(
+                "HTTP/1.1 {} Refused\r\nContent-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
+                refusal.status,
+                body.len()
+            );
+            let mut stream = stream;
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+            return;
         }
     }
     let mut request = ureq::get(&format!("{}{path}", shared.upstream));
