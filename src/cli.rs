@@ -8,6 +8,7 @@ mod keys;
 pub mod policy_check;
 pub mod receipt;
 pub mod tokens;
+pub mod verify_remote;
 pub mod witness;
 
 use std::path::PathBuf;
@@ -150,6 +151,10 @@ pub enum Command {
         /// cosignatures that meet its quorum, and the log must extend the checkpoint seen.
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// With --url: verify incrementally, keeping the verified checkpoint and replayed state
+        /// in this folder (created if missing); a later run fetches only what is new.
+        #[arg(long, requires = "url")]
+        state: Option<PathBuf>,
     },
     /// Import published monitoring data.
     Import {

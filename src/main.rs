@@ -115,6 +115,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             receipt,
             vkey,
             policy,
+            state,
         } => {
             if let (Some(receipt), Some(vkey)) = (receipt, vkey) {
                 let verified = cli::receipt::verify_receipt_file(&receipt, &vkey)?;
@@ -123,14 +124,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let report = match (url, bundle) {
                 (Some(url), _) => {
-                    let token = token.ok_or_else(|| {
-                        anyhow::anyhow!("--url needs --token (or BASIN_LEDGER_TOKEN)")
-                    })?;
-                    cli::audit::verify_url(&url, &token, checkpoint.as_deref(), policy.as_deref())?
+                    let options = cli::verify_remote::UrlOptions {
+                        url: &url,
+                        token: token.as_deref(),
+                        state: state.as_deref(),
+                        old_checkpoint: checkpoint.as_deref(),
+                        policy: policy.as_deref(),
+                    };
+                    serde_json::to_value(cli::verify_remote::verify_url(&options)?)?
                 }
-                (None, Some(bundle)) => {
-                    cli::audit::verify_folder(&bundle, checkpoint.as_deref(), policy.as_deref())?
-                }
+                (None, Some(bundle)) => serde_json::to_value(cli::audit::verify_folder(
+                    &bundle,
+                    checkpoint.as_deref(),
+                    policy.as_deref(),
+                )?)?,
                 (None, None) => anyhow::bail!("give --url or --bundle"),
             };
             println!("{}", serde_json::to_string_pretty(&report)?);

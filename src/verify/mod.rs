@@ -1,7 +1,12 @@
 //! The auditor's verifier is the ledger core's (`basin_ledger_core::replay`), which needs no
-//! database; this module only reads and writes bundles on disk.
+//! database; this module only does its I/O: bundles on disk, the HTTP client, and the
+//! incremental verifier's state database.
 
+pub mod chunk;
 pub mod files;
+pub mod remote;
+pub mod served;
+pub mod state_store;
 
 pub use basin_ledger_core::replay::{
     bundle, verify_bundle, Bundle, BundleEntry, Failure, LogKey, Report, SettlementRecomputation,

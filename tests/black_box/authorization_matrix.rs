@@ -130,6 +130,7 @@ fn rows() -> Vec<Row> {
         // The published checkpoint (waited for below) covers one-entry partial tiles.
         row("get", "/v1/log/tile/{level}/{index}", READ, None),
         row("get", "/v1/log/tile/entries/{index}", READ, None),
+        row("get", "/v1/log/evidence/{index}", READ, None),
         row("get", "/v1/keys", PUBLIC, None),
         row(
             "post",
@@ -233,6 +234,7 @@ fn concrete_path(template: &str, caller_number: usize, reading_ids: &[i64]) -> S
             "/v1/log/tile/entries/{index}",
             "/v1/log/tile/entries/000.p/1",
         )
+        .replace("/v1/log/evidence/{index}", "/v1/log/evidence/000.p/1")
         .replace("{index}", "0")
         .replace("{id}", &reading_ids[caller_number].to_string());
     if path.ends_with("/assessment") {

@@ -45,5 +45,6 @@ mod tokens;
 mod value_flags;
 mod verify_bundle;
 mod verify_cli;
+mod verify_state;
 mod witness;
 mod witnessed_log;

@@ -9,6 +9,7 @@
 //! uses against a checkpoint's root before it returns any hash from it.
 
 mod bundle;
+mod evidence;
 mod path;
 mod reader;
 
@@ -19,6 +20,7 @@ use crate::hash::{node_hash, Hash, HASH_BYTES};
 use crate::tree::NodeId;
 
 pub use bundle::{decode_bundle, encode_bundle, BundleError, BUNDLE_ENTRY_BYTES_MAX};
+pub use evidence::{decode_evidence, encode_evidence, EvidenceError, EvidenceRecord};
 pub use path::TilePathError;
 pub use reader::{TileReadError, TileReader, TileSource};
 

@@ -5,12 +5,14 @@
 //! node, or on the right edge a fold of at most 64 of them, so roots and proofs read
 //! O(log n) hashes, in one batch, through the narrow [`NodeReader`] trait.
 
+mod compact;
 mod memory;
 mod subtree;
 
 use crate::hash::{empty_root, node_hash, Hash};
 use subtree::{consistency_subtrees, inclusion_subtrees, Subtree};
 
+pub use compact::{CompactRange, CompactRangeError};
 pub use memory::{MemoryTree, MissingNode};
 pub(crate) use subtree::fold_perfect_hashes;
 

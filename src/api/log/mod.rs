@@ -25,5 +25,6 @@ pub fn configure(config: &mut ServiceConfig) {
         // Before the hash tiles, whose `{level}` would also match `entries`.
         .service(tiles::entry_bundle)
         .service(tiles::hash_tile)
+        .service(tiles::evidence_bundle)
         .service(keys::get);
 }

@@ -1,5 +1,6 @@
-//! `GET /v1/log/tile/<L>/<N>[.p/<W>]` and `GET /v1/log/tile/entries/<N>[.p/<W>]`: the log as
-//! C2SP tlog-tiles hash tiles and entry bundles, for the sizes the newest signed checkpoint
+//! `GET /v1/log/tile/<L>/<N>[.p/<W>]`, `GET /v1/log/tile/entries/<N>[.p/<W>]` and
+//! `GET /v1/log/evidence/<N>[.p/<W>]`: the log as C2SP tlog-tiles hash tiles and entry bundles,
+//! with the batch evidence beside them, for the sizes the newest signed checkpoint
 //! covers. Full tiles never change and are cacheable for a year; partial ones are not cached.
 //!
 //! `<N>` spans several path segments (`x001/x234/067`), so each route takes the rest of the
@@ -14,6 +15,7 @@ use utoipa::ToSchema;
 use crate::api::log::access::LogReader;
 use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
+use crate::store::log::evidence as log_evidence;
 use crate::store::log::tiles as log_tiles;
 
 /// `Cache-Control` of a full tile or bundle: its bytes never change.
@@ -79,6 +81,37 @@ pub async fn entry_bundle(
     let key = state.ledger_key.clone();
     let bytes = state
         .run(move |connection| Ok(log_tiles::entry_bundle(connection, &key, bundle)?))
+        .await?;
+    Ok(tile_response(bundle, bytes))
+}
+
+/// An evidence bundle: for every `readings.batch` entry among the same 256 (or `W`) entries as
+/// the entry bundle of that index, its batch body bytes and station signature.
+///
+/// Binary, one record per batch entry in ascending log index, nothing before, between or
+/// after: the entry's index (big-endian `u64`); the signature's length (big-endian `u16`, 0
+/// for an unsigned batch) and its base64 text; the body's length (big-endian `u32`) and the
+/// exact body bytes, whose SHA-256 is the entry's `body_sha256`. A bundle of entries without
+/// batches is empty.
+#[utoipa::path(tag = "log", operation_id = "get_log_evidence_bundle",
+    params(
+        ("index" = String, Path, description = "The bundle index `N` in 3-digit path elements, all but the last starting with `x`, then `.p/<W>` (1 to 255) for a partial bundle", example = "001.p/12"),
+    ),
+    security(("bearer" = [])), responses(
+    (status = 200, description = "The batch evidence records", body = TileBytes, content_type = "application/octet-stream"),
+    (status = "4XX", description = "A malformed path (422), or entries the newest signed checkpoint does not cover (404)", body = Problem, content_type = "application/problem+json"),
+    (status = 500, description = "A stored batch failed its integrity check", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/log/evidence/{index:.*}")]
+pub async fn evidence_bundle(
+    state: web::Data<AppState>,
+    _reader: LogReader,
+    index: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let bundle = TileIndex::parse(&index).map_err(path_problem)?;
+    let key = state.ledger_key.clone();
+    let bytes = state
+        .run(move |connection| Ok(log_evidence::evidence_bundle(connection, &key, bundle)?))
         .await?;
     Ok(tile_response(bundle, bytes))
 }

@@ -4,6 +4,7 @@
 
 pub mod checkpoints;
 pub mod entries;
+pub mod evidence;
 pub mod proofs;
 pub mod publication;
 pub mod tiles;

@@ -151,7 +151,7 @@ pub fn entry_bundle(
 
 /// The tile's stored nodes (tree level and index range) when the newest signed checkpoint
 /// covers all of them; `None` otherwise (also for tiles no `u64` tree has).
-fn covered(
+pub(super) fn covered(
     connection: &mut AnyConnection,
     key: &LedgerKey,
     tile: Tile,

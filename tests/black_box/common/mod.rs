@@ -4,9 +4,12 @@
 
 pub mod agreements;
 pub mod audit;
+pub mod checkpoints;
 pub mod hj212;
+pub mod proxy;
 pub mod publication;
 pub mod server_process;
+pub mod signed_ledger;
 pub mod verifier;
 pub mod witness_process;
 

@@ -54,6 +54,18 @@ pub struct BatchEvidence {
     pub signature: Option<String>,
 }
 
+/// Where the replay finds a batch's evidence: by (station, batch id) in a bundle on disk, by
+/// log index in evidence bundles.
+pub trait EvidenceSource {
+    fn batch_evidence(&self, index: u64, station: &str, batch_id: &str) -> Option<&BatchEvidence>;
+}
+
+impl EvidenceSource for BTreeMap<u64, BatchEvidence> {
+    fn batch_evidence(&self, index: u64, _: &str, _: &str) -> Option<&BatchEvidence> {
+        self.get(&index)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Bundle {
     pub checkpoint: String,
@@ -63,6 +75,12 @@ pub struct Bundle {
     pub batches: BTreeMap<(String, String), BatchEvidence>,
     pub readings: Vec<ExportedReading>,
     pub settlements: Vec<ExportedSettlement>,
+}
+
+impl EvidenceSource for Bundle {
+    fn batch_evidence(&self, _: u64, station: &str, batch_id: &str) -> Option<&BatchEvidence> {
+        self.batches.get(&(station.to_owned(), batch_id.to_owned()))
+    }
 }
 
 /// The `log` member of `GET /v1/keys`.

@@ -5,16 +5,23 @@
 //! every settlement is recomputed through the same input path the server issues with.
 
 pub mod bundle;
+pub mod incremental;
 mod log_checks;
+mod pairs;
 mod readings;
 mod settlements;
+pub mod signatures;
 mod source;
 mod state;
 
 use basin_audit::Hash;
 
-pub use bundle::{BatchEvidence, Bundle, BundleEntry, ExportedReading, ExportedSettlement, LogKey};
+pub use bundle::{
+    BatchEvidence, Bundle, BundleEntry, EvidenceSource, ExportedReading, ExportedSettlement, LogKey,
+};
+pub use incremental::{prepare_entry, PreparedEntry, Verifier};
 pub use settlements::SettlementRecomputation;
+pub use signatures::{verify_signature_checks, SignatureCheck};
 pub use state::{LedgerState, ReplayedReading};
 
 use crate::entry::TypedEntry;
@@ -74,16 +81,18 @@ pub fn verify_bundle(
     let mut state = LedgerState::default();
     let mut settlements = SettlementRecomputation::default();
     let total = entries.len() as u64;
+    let mut signatures = Vec::new();
     for (entry, _) in &entries {
         let typed = TypedEntry::from_log_entry(entry)
             .map_err(|error| Failure::at(entry.index, error.to_string()))?;
         if typed.entry.is_settlement() {
             settlements.check(&typed, &state, &bundle.log_key)?;
         } else {
-            state.apply(&typed, bundle)?;
+            state.apply(&typed, bundle, &mut signatures)?;
         }
         progress(entry.index + 1, total);
     }
+    verify_signature_checks(&signatures)?;
     state.compare_readings(&bundle.readings)?;
     settlements.compare_served(&bundle.settlements)?;
     Ok(Report {

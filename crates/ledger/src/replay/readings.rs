@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 
 use sha2::{Digest, Sha256};
 
-use super::bundle::{Bundle, ExportedReading};
+use super::bundle::{EvidenceSource, ExportedReading};
+use super::signatures::SignatureCheck;
 use super::state::{LedgerState, ReplayedReading};
 use super::Failure;
 use crate::batch::{validate_batch, BatchBody, ReadingStatus};
@@ -20,15 +21,15 @@ impl LedgerState {
         index: u64,
         time: &str,
         logged: &ReadingsBatchLogged,
-        bundle: &Bundle,
+        evidence: &dyn EvidenceSource,
+        signatures: &mut Vec<SignatureCheck>,
     ) -> Result<(), Failure> {
         let fail = |what: String| Failure::at(index, what);
         let station_code = logged.station.as_str();
         let batch_id = &logged.batch_id;
         let name = format!("{station_code}/{batch_id}");
-        let evidence = bundle
-            .batches
-            .get(&(station_code.to_owned(), batch_id.clone()))
+        let evidence = evidence
+            .batch_evidence(index, station_code, batch_id)
             .ok_or_else(|| fail(format!("the body of batch {name} is missing")))?;
         let body_sha256 = hex::encode(Sha256::digest(&evidence.body));
         if logged.body_sha256 != body_sha256 {
@@ -41,8 +42,15 @@ impl LedgerState {
             .get(&logged.station)
             .ok_or_else(|| fail(format!("batch of unregistered station {station_code}")))?;
         if let Some(public_key) = &station.public_key {
-            let key = basin_audit::messages::parse_public_key_base64(public_key)
-                .map_err(|error| fail(format!("station key: {error}")))?;
+            let key = match self.station_keys.get(public_key) {
+                Some(key) => *key,
+                None => {
+                    let key = basin_audit::messages::parse_public_key_base64(public_key)
+                        .map_err(|error| fail(format!("station key: {error}")))?;
+                    self.station_keys.insert(public_key.clone(), key);
+                    key
+                }
+            };
             let signature = logged.signature.as_deref().ok_or_else(|| {
                 fail(format!(
                     "batch {name} of a signing station has no signature"
@@ -50,16 +58,19 @@ impl LedgerState {
             })?;
             if evidence.signature.as_deref() != Some(signature) {
                 return Err(fail(format!(
-                    "the exported signature of batch {name} differs from the logged one"
+                    "the served signature of batch {name} differs from the logged one"
                 )));
             }
             let message = basin_audit::messages::readings_message(&body_sha256)
                 .map_err(|error| fail(error.to_string()))?;
-            basin_audit::messages::verify_signature(&message, &key, signature).map_err(|_| {
-                fail(format!(
-                    "the station signature on batch {name} does not verify"
-                ))
-            })?;
+            // Checked later, many at once and on every core (`verify_signature_checks`).
+            signatures.push(SignatureCheck::new(
+                index,
+                name.clone(),
+                key,
+                message,
+                signature,
+            )?);
             self.signed_batches_checked += 1;
         }
         let section = station.section.as_str().to_owned();

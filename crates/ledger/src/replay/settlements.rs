@@ -18,6 +18,7 @@ use crate::settlement::lifecycle::Status;
 use crate::settlement::recompute::{recompute, RecomputeError, Recomputed};
 
 /// What the verifier remembers of each settlement.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Tracked {
     /// The log index of its `settlement.issued` entry.
     log_index: u64,
@@ -26,7 +27,8 @@ struct Tracked {
     snapshot: SettlementSnapshot,
 }
 
-#[derive(Default)]
+/// Serializable, so that an incremental verifier keeps it between runs.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SettlementRecomputation {
     settlements: BTreeMap<String, Tracked>,
     issued_checked: usize,

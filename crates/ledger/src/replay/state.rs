@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 
 use basin_domain::Code;
 
-use super::bundle::Bundle;
+use serde::{Deserialize, Serialize};
+
+use super::bundle::EvidenceSource;
+use super::signatures::SignatureCheck;
 use super::Failure;
 use crate::entry::{
     AgreementVersionLogged, BasinCreated, Entry, JurisdictionCreated, SectionCreated,
@@ -15,7 +18,7 @@ use crate::entry::{
 use crate::settlement::decisions::PartyKey;
 use crate::settlement::inputs::add_logged_version;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReplayedReading {
     pub id: i64,
     /// The log index of the batch that recorded it.
@@ -38,25 +41,36 @@ impl ReplayedReading {
     }
 }
 
-#[derive(Debug, Default)]
+/// Serializable, so that an incremental verifier keeps it between runs.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct LedgerState {
     pub jurisdictions: BTreeMap<Code, JurisdictionCreated>,
     pub basins: BTreeMap<Code, BasinCreated>,
     pub sections: BTreeMap<Code, SectionCreated>,
     pub stations: BTreeMap<Code, StationCreated>,
     /// (jurisdiction, key id) → the key.
+    #[serde(with = "super::pairs")]
     pub jurisdiction_keys: BTreeMap<(Code, String), PartyKey>,
     /// Agreement → its versions, oldest first.
     pub agreement_versions: BTreeMap<Code, Vec<AgreementVersionLogged>>,
     pub readings: BTreeMap<i64, ReplayedReading>,
     pub batches_checked: usize,
     pub signed_batches_checked: usize,
+    /// Station keys already decoded (a point decompression each), by their base64 text.
+    #[serde(skip)]
+    pub(super) station_keys: BTreeMap<String, ed25519_dalek::VerifyingKey>,
 }
 
 impl LedgerState {
     /// Applies one entry. Settlement entries change nothing here: the settlement check follows
     /// them, seeing this state exactly as of each one.
-    pub fn apply(&mut self, typed: &TypedEntry, bundle: &Bundle) -> Result<(), Failure> {
+    /// Station signatures are not checked here but pushed onto `signatures`.
+    pub fn apply(
+        &mut self,
+        typed: &TypedEntry,
+        evidence: &dyn EvidenceSource,
+        signatures: &mut Vec<SignatureCheck>,
+    ) -> Result<(), Failure> {
         let index = typed.index;
         match &typed.entry {
             Entry::JurisdictionCreated(body) => {
@@ -82,7 +96,9 @@ impl LedgerState {
                 );
             }
             Entry::AgreementVersion(version) => self.apply_version(version),
-            Entry::ReadingsBatch(batch) => self.apply_batch(index, &typed.time, batch, bundle)?,
+            Entry::ReadingsBatch(batch) => {
+                self.apply_batch(index, &typed.time, batch, evidence, signatures)?
+            }
             Entry::ReadingInvalidated(invalidated) => {
                 let id = invalidated.reading_id;
                 let reading = self.readings.get_mut(&id).ok_or_else(|| {

@@ -10,7 +10,7 @@ use super::lifecycle::{check, Action, Refused, Status};
 use crate::entry::{SettlementAcknowledged, SettlementDisputed, SettlementPaid};
 
 /// What a decision needs to know of a settlement.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SettlementSnapshot {
     pub id: String,
     pub status: Status,
@@ -37,7 +37,7 @@ impl SettlementSnapshot {
 }
 
 /// A registered key of a party, as the registry holds it when the request arrives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PartyKey {
     pub public_key: String,
     pub retired: bool,
