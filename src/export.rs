@@ -36,6 +36,7 @@ pub fn bundle_from_database(
             section: stored.section,
             sampled_at: stored.sampled_at,
             values_json: stored.values_json,
+            flags_json: stored.flags_json,
             status: stored.status,
             superseded: stored.superseded_by.is_some(),
             invalidated: stored.invalidated_at.is_some(),

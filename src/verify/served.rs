@@ -52,6 +52,12 @@ pub fn fetch_readings(remote: &Remote) -> anyhow::Result<Vec<ExportedReading>> {
                     section: item["section"].as_str().unwrap_or_default().to_owned(),
                     sampled_at: item["sampled_at"].as_str().unwrap_or_default().to_owned(),
                     values_json: serde_json::to_string(&item["values"])?,
+                    flags_json: match &item["flags"] {
+                        serde_json::Value::Object(flags) if !flags.is_empty() => {
+                            Some(serde_json::to_string(flags)?)
+                        }
+                        _ => None,
+                    },
                     status: item["status"].as_str().unwrap_or_default().to_owned(),
                     superseded: !item["superseded_by"].is_null(),
                     invalidated: item["invalidated"].as_bool().unwrap_or(false),

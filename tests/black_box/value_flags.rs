@@ -331,3 +331,35 @@ async fn a_new_version_states_its_own_treatment_and_settles_by_it() {
     let report = app.verify_as_auditor().await.unwrap();
     assert_eq!(report.settlements, 1);
 }
+
+#[actix_web::test]
+async fn a_flag_altered_in_the_database_is_caught_by_the_auditor_comparing_served_readings() {
+    use diesel::prelude::*;
+    let app = spawn_app().await;
+    app.register_chaobai().await;
+    let body = batch(
+        "flags-audit",
+        json!([{"section": "gubeikou", "sampled_at": "2025-07-01T08:00:00+08:00",
+                "values": {"ph": "7.62", "tp": "0.018"}, "flags": {"ph": "M"}}]),
+    );
+    assert_eq!(post_batch(&app, &body).await.status, 201);
+    app.verify_as_auditor()
+        .await
+        .expect("the untouched ledger verifies");
+
+    // The operator quietly makes the maintenance value count: the served reading no longer
+    // matches what its signed batch recorded.
+    let mut connection = app.pool.get().unwrap();
+    let changed = diesel::sql_query("UPDATE readings SET reading_flags = NULL")
+        .execute(&mut *connection)
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(connection);
+    let failure = app.verify_as_auditor().await.unwrap_err();
+    assert!(
+        failure
+            .to_string()
+            .contains("as served differs from what its batch and the log record"),
+        "{failure}"
+    );
+}

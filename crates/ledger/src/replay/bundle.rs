@@ -31,6 +31,9 @@ pub struct ExportedReading {
     pub sampled_at: String,
     /// The values object exactly as stored (code → literal text), as JSON text.
     pub values_json: String,
+    /// The per-value flags object as served (code → letter), as JSON text; `None` without flags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags_json: Option<String>,
     pub status: String,
     pub superseded: bool,
     pub invalidated: bool,

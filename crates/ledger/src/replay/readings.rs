@@ -131,6 +131,7 @@ impl LedgerState {
                 && replayed.section == served.section
                 && replayed.sampled_at == served.sampled_at
                 && replayed.values_json == served.values_json
+                && same_flags(replayed.flags_json.as_deref(), served.flags_json.as_deref())
                 && (replayed.valid == (served.status == "valid"))
                 && replayed.superseded == served.superseded
                 && replayed.invalidated == served.invalidated;
@@ -156,5 +157,18 @@ impl LedgerState {
             ));
         }
         Ok(())
+    }
+}
+
+/// Flags compare as JSON objects (their key order in the text is not part of what they say);
+/// no flags and an empty object are the same.
+fn same_flags(replayed: Option<&str>, served: Option<&str>) -> bool {
+    let parse = |text: Option<&str>| -> Option<serde_json::Value> {
+        let value = serde_json::from_str::<serde_json::Value>(text?).ok()?;
+        (value.as_object().is_some_and(|flags| !flags.is_empty())).then_some(value)
+    };
+    match (replayed, served) {
+        (None, None) => true,
+        _ => parse(replayed) == parse(served) && parse(replayed).is_some(),
     }
 }
