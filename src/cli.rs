@@ -49,6 +49,11 @@ pub enum Command {
         /// Address and port to listen on.
         #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
         bind: String,
+        /// A read replica of DATABASE_URL (PostgreSQL streaming replica, say): GET endpoints of
+        /// the registry, readings, agreements, settlements and balances read from it. The log
+        /// (checkpoints, proofs, tiles, receipts) and every token check stay on DATABASE_URL.
+        #[arg(long, env = "DATABASE_READ_URL")]
+        database_read_url: Option<String>,
         /// Requests per second each access token may sustain (over it: 429 with Retry-After).
         #[arg(long, env = "RATE_LIMIT_PER_SECOND", default_value_t = 200)]
         rate_limit_per_second: u64,

@@ -39,6 +39,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve {
             bind,
+            database_read_url,
             rate_limit_per_second,
             rate_limit_burst,
             ledger_key_file,
@@ -54,6 +55,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             actix_web::rt::System::new().block_on(server::serve(ServeOptions {
                 database_url: database_url()?,
+                database_read_url: database_read_url
+                    .as_deref()
+                    .map(DatabaseUrl::parse)
+                    .transpose()?,
                 bind,
                 rate_limit,
                 ledger_key_file,

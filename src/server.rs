@@ -25,6 +25,8 @@ const KEEP_ALIVE_SECONDS: u64 = 30;
 
 pub struct ServeOptions {
     pub database_url: DatabaseUrl,
+    /// A replica for the GET endpoints that may read a slightly older snapshot.
+    pub database_read_url: Option<DatabaseUrl>,
     pub bind: String,
     pub rate_limit: RateLimit,
     pub ledger_key_file: PathBuf,
@@ -125,8 +127,15 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         }
         None => None,
     };
+    // The replica is read as it is: it is the primary's to migrate.
+    let read_pool = options
+        .database_read_url
+        .as_ref()
+        .map(store::open_pool)
+        .transpose()?;
     let state = web::Data::new(
         AppState::new(pool, options.database_url.backend_name(), ledger_key)
+            .with_read_pool(read_pool)
             .with_rate_limit(options.rate_limit)
             .with_log_read(options.log_read)
             .with_witness_policy(witness_policy)

@@ -81,7 +81,7 @@ async fn load(
     agreement: Option<Code>,
 ) -> Result<YearData, ApiError> {
     state
-        .run(move |connection| {
+        .read(move |connection| {
             if let Some(code) = &jurisdiction {
                 registry::get_jurisdiction(connection, code.as_str())?;
             }

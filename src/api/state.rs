@@ -24,6 +24,9 @@ pub struct AppState {
     pub ledger_key: Arc<LedgerKey>,
     /// Where `write` queues its work: writes that arrive together commit together.
     pub writer: GroupCommitter,
+    /// A read replica (`DATABASE_READ_URL`) for the GET endpoints that tolerate a slightly older
+    /// snapshot (`read`); `None` reads everything from `pool`. Never used for the log.
+    read_pool: Option<Pool>,
     /// Who may read the checkpoint's tiles (and receipts): token holders, or everyone.
     pub log_read: LogRead,
     /// The witness policy (`WITNESS_POLICY_FILE`), if the log is witnessed.
@@ -37,6 +40,7 @@ impl AppState {
     pub fn new(pool: Pool, backend: &'static str, ledger_key: LedgerKey) -> Self {
         Self {
             writer: GroupCommitter::start(pool.clone()),
+            read_pool: None,
             pool,
             metrics: Metrics::new(),
             backend,
@@ -81,6 +85,30 @@ impl AppState {
     pub fn with_rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limiter = RateLimiter::new(limit);
         self
+    }
+
+    /// Serves `read` from this replica (`DATABASE_READ_URL`).
+    pub fn with_read_pool(mut self, read_pool: Option<Pool>) -> Self {
+        self.read_pool = read_pool;
+        self
+    }
+
+    /// Runs read-only work that may see a replica's slightly older snapshot: the registry,
+    /// readings, assessments, agreements, settlements and balances. Everything of the log
+    /// (checkpoints, proofs, tiles, receipts, verification) and every authentication stays on
+    /// the primary through `run`, so a proof never comes from a snapshot older than the
+    /// checkpoint it is checked against, and a revoked token is refused at once.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.read_pool.clone().unwrap_or_else(|| self.pool.clone());
+        web::block(move || {
+            let mut connection = pool.get().map_err(StoreError::from)?;
+            work(&mut connection)
+        })
+        .await?
     }
 
     /// Runs read-only (or self-contained) database work on a blocking thread.

@@ -30,6 +30,7 @@ mod log_two_servers;
 mod no_binary_floats;
 mod openapi;
 mod publication;
+mod read_replica;
 mod readings;
 mod receipts;
 mod registry;

@@ -85,7 +85,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let request = query.page_request()?;
     let page = state
-        .run(move |connection| Ok(agreements::list_agreements(connection, &request)?))
+        .read(move |connection| Ok(agreements::list_agreements(connection, &request)?))
         .await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page)))
 }
@@ -103,7 +103,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
     let agreement = state
-        .run(move |connection| Ok(agreements::get_agreement(connection, &code)?))
+        .read(move |connection| Ok(agreements::get_agreement(connection, &code)?))
         .await?;
     Ok(HttpResponse::Ok().json(agreement))
 }
@@ -124,7 +124,7 @@ pub async fn get_version(
         .parse()
         .map_err(|_| ApiError::NotFound(format!("agreement version {code}/{version} not found")))?;
     let view = state
-        .run(move |connection| Ok(agreements::get_version(connection, &code, number)?))
+        .read(move |connection| Ok(agreements::get_version(connection, &code, number)?))
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }

@@ -51,7 +51,7 @@ pub async fn assessment(
     })?;
     let code = code.into_inner();
     let (section, counted) = state
-        .run(move |connection| {
+        .read(move |connection| {
             let section = registry::get_section(connection, &code)?;
             let counted = readings::readings_in_period(
                 connection,

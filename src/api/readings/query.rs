@@ -146,7 +146,7 @@ pub async fn section_readings(
     };
     let code = code.into_inner();
     let page = state
-        .run(move |connection| {
+        .read(move |connection| {
             registry::get_section(connection, &code)?;
             Ok(readings::section_readings(
                 connection,

@@ -69,7 +69,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let request = query.page_request()?;
     let page = state
-        .run(move |connection| Ok(registry::list_basins(connection, &request)?))
+        .read(move |connection| Ok(registry::list_basins(connection, &request)?))
         .await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page)))
 }
@@ -87,7 +87,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
     let basin = state
-        .run(move |connection| Ok(registry::get_basin(connection, &code)?))
+        .read(move |connection| Ok(registry::get_basin(connection, &code)?))
         .await?;
     Ok(HttpResponse::Ok().json(basin))
 }

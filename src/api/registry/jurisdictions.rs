@@ -100,7 +100,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let request = query.page_request()?;
     let page = state
-        .run(move |connection| Ok(registry::list_jurisdictions(connection, &request)?))
+        .read(move |connection| Ok(registry::list_jurisdictions(connection, &request)?))
         .await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page)))
 }
@@ -118,7 +118,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
     let jurisdiction = state
-        .run(move |connection| Ok(registry::get_jurisdiction(connection, &code)?))
+        .read(move |connection| Ok(registry::get_jurisdiction(connection, &code)?))
         .await?;
     Ok(HttpResponse::Ok().json(jurisdiction))
 }

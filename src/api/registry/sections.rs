@@ -122,7 +122,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let request = query.page_request()?;
     let page = state
-        .run(move |connection| Ok(registry::list_sections(connection, &request)?))
+        .read(move |connection| Ok(registry::list_sections(connection, &request)?))
         .await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page)))
 }
@@ -140,7 +140,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
     let section = state
-        .run(move |connection| Ok(registry::get_section(connection, &code)?))
+        .read(move |connection| Ok(registry::get_section(connection, &code)?))
         .await?;
     Ok(HttpResponse::Ok().json(section))
 }

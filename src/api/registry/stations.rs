@@ -86,7 +86,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let request = query.page_request()?;
     let page = state
-        .run(move |connection| Ok(registry::list_stations(connection, &request)?))
+        .read(move |connection| Ok(registry::list_stations(connection, &request)?))
         .await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page)))
 }
@@ -104,7 +104,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
     let station = state
-        .run(move |connection| Ok(registry::get_station(connection, &code)?))
+        .read(move |connection| Ok(registry::get_station(connection, &code)?))
         .await?;
     Ok(HttpResponse::Ok().json(station))
 }

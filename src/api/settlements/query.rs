@@ -74,7 +74,7 @@ pub async fn list(
         status: query.status,
     };
     let page = state
-        .run(move |connection| {
+        .read(move |connection| {
             Ok(settlement_queries::list_settlements(
                 connection, &filter, &request,
             )?)
@@ -110,7 +110,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let id = settlement_id(&id)?;
     let settlement = state
-        .run(move |connection| Ok(settlement_queries::get_settlement(connection, id)?))
+        .read(move |connection| Ok(settlement_queries::get_settlement(connection, id)?))
         .await?;
     Ok(HttpResponse::Ok().json(settlement))
 }
