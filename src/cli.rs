@@ -152,8 +152,9 @@ pub enum Command {
         /// A checkpoint seen before: the log must extend it. The new checkpoint is written back.
         #[arg(long)]
         checkpoint: Option<PathBuf>,
-        /// A c2sp.org/tlog-policy file: the checkpoint (and the one seen before) must carry
-        /// cosignatures that meet its quorum, and the log must extend the checkpoint seen.
+        /// A c2sp.org/tlog-policy file: the checkpoint (and the one seen before, or the
+        /// receipt's) must carry cosignatures that meet its quorum, and the log must extend the
+        /// checkpoint seen.
         #[arg(long)]
         policy: Option<PathBuf>,
         /// With --url: verify incrementally, keeping the verified checkpoint and replayed state

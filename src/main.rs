@@ -123,7 +123,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             state,
         } => {
             if let (Some(receipt), Some(vkey)) = (receipt, vkey) {
-                let verified = cli::receipt::verify_receipt_file(&receipt, &vkey)?;
+                let verified =
+                    cli::receipt::verify_receipt_file(&receipt, &vkey, policy.as_deref())?;
                 println!("{}", serde_json::to_string_pretty(&verified)?);
                 return Ok(());
             }

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use anyhow::{anyhow, Context};
-use basin_audit::note::parse_vkey;
+use basin_audit::note::{parse_vkey, TlogProof};
+use basin_audit::policy::Policy;
 use basin_ledger_core::receipt::verify_settlement_receipt;
 use serde::Serialize;
 
@@ -29,9 +30,18 @@ pub struct ReceiptReport {
     pub checkpoint_size: u64,
     pub checkpoint_root: String,
     pub log_origin: String,
+    /// With `--policy`: the policy's witnesses that cosigned the receipt's checkpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cosigned_by: Option<Vec<String>>,
 }
 
-pub fn verify_receipt_file(path: &Path, vkey: &str) -> anyhow::Result<ReceiptReport> {
+/// Checks the receipt in `path` with the ledger key `vkey` and, when a policy file is given,
+/// that its checkpoint carries cosignatures meeting the policy's quorum.
+pub fn verify_receipt_file(
+    path: &Path,
+    vkey: &str,
+    policy: Option<&Path>,
+) -> anyhow::Result<ReceiptReport> {
     let (origin, public_key) =
         parse_vkey(vkey.trim()).map_err(|error| anyhow!("--vkey: {error}"))?;
     let size = std::fs::metadata(path)
@@ -52,6 +62,10 @@ pub fn verify_receipt_file(path: &Path, vkey: &str) -> anyhow::Result<ReceiptRep
     })?;
     let verified = verify_settlement_receipt(&text, &origin, &public_key)
         .map_err(|error| anyhow!("receipt verification FAILED: {error}"))?;
+    let cosigned_by = match policy {
+        Some(policy) => Some(cosigners(policy, &text)?),
+        None => None,
+    };
     let document = verified.document;
     Ok(ReceiptReport {
         verified: true,
@@ -68,5 +82,19 @@ pub fn verify_receipt_file(path: &Path, vkey: &str) -> anyhow::Result<ReceiptRep
         checkpoint_size: verified.checkpoint.size,
         checkpoint_root: hex::encode(verified.checkpoint.root),
         log_origin: origin,
+        cosigned_by,
     })
+}
+
+/// The witnesses of the policy in `path` that cosigned the receipt's checkpoint; an error
+/// unless they meet its quorum.
+fn cosigners(path: &Path, receipt: &str) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+    let policy = Policy::parse(&text).map_err(|error| anyhow!("{}: {error}", path.display()))?;
+    let parsed = TlogProof::parse(receipt)
+        .map_err(|error| anyhow!("receipt verification FAILED: {error}"))?;
+    let checked = policy
+        .check_checkpoint(&parsed.checkpoint_note)
+        .map_err(|error| anyhow!("receipt verification FAILED: its checkpoint: {error}"))?;
+    Ok(checked.cosigners)
 }

@@ -428,3 +428,70 @@ async fn a_settlement_is_acknowledged_only_once_a_witnessed_checkpoint_covers_it
     let acknowledged = app.post(&path, Some(&token), &body).await;
     assert_eq!(acknowledged.status, 201, "{}", acknowledged.text);
 }
+
+fn verify_receipt(receipt: &str, vkey: &str, policy: Option<&str>) -> std::process::Output {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("settlement.tlog-proof");
+    std::fs::write(&path, receipt).unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_basin-ledger"));
+    command
+        .args(["verify", "--receipt"])
+        .arg(&path)
+        .args(["--vkey", vkey])
+        .env_remove("DATABASE_URL");
+    if let Some(policy) = policy {
+        let policy_path = folder.path().join("policy.txt");
+        std::fs::write(&policy_path, policy).unwrap();
+        command.arg("--policy").arg(policy_path);
+    }
+    command.output().unwrap()
+}
+
+#[actix_web::test]
+async fn a_receipt_carries_the_witnesses_cosignatures_and_verify_enforces_the_policy_on_it() {
+    let (app, setup) = witnessed_ledger().await;
+    app.register_test_agreement().await;
+    app.post_month("2025-08", bad_values()).await;
+    let settlement = app.issue_period("miyun-test", "2025-08").await;
+    let index = settlement["log_index"].as_u64().unwrap();
+    app.checkpoint_covering(index + 1).await;
+    let token = app.admin_token.clone();
+    let reply = app
+        .get(
+            &format!(
+                "/v1/settlements/{}/receipt",
+                settlement["id"].as_str().unwrap()
+            ),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let receipt = reply.text;
+    let cosignatures = receipt
+        .lines()
+        .filter(|line| line.starts_with("— beijing.") || line.starts_with("— hebei."))
+        .count();
+    assert_eq!(cosignatures, 2, "{receipt}");
+    let vkey = setup.key.vkey().unwrap();
+
+    let output = verify_receipt(&receipt, &vkey, Some(&setup.policy));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["cosigned_by"], json!(["beijing", "hebei"]));
+
+    // Without Hebei's cosignature the ledger's own signature still holds, but the policy does not.
+    let without_hebei: String = receipt
+        .split_inclusive('\n')
+        .filter(|line| !line.starts_with("— hebei."))
+        .collect();
+    assert!(verify_receipt(&without_hebei, &vkey, None).status.success());
+    let refused = verify_receipt(&without_hebei, &vkey, Some(&setup.policy));
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("receipt verification FAILED"), "{message}");
+    assert!(message.contains("quorum"), "{message}");
+}
