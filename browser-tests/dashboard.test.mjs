@@ -5,6 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { createPrivateKey, randomBytes, sign } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -344,6 +345,45 @@ test("with witness keys pinned, a checkpoint without their cosignatures fails an
   await page.click("#witness-save");
   assert.equal((await verificationOutcome()).status, "verified");
   assert.equal(await page.evaluate(() => localStorage.getItem("basin-ledger.witnesses")), null);
+});
+
+test("a checkpoint the ledger re-signed for another history fails against the one this browser remembered: a split view", async () => {
+  await open(`${server.baseUrl}/ui${target.hash}`, target.settlement ? "settlement" : "entry");
+  assert.equal((await verificationOutcome()).status, "verified");
+  const remembered = await page.evaluate(() => localStorage.getItem("basin-ledger.checkpoint"));
+  const seen = JSON.parse(remembered);
+  // The operator holds the ledger key: it signs a checkpoint of another tree one entry larger.
+  const keyText = readFileSync(join(dirname(server.databasePath), "ledger.key"), "utf8").trim();
+  const fields = keyText.split("+");
+  const [name, keyId] = [fields[2], fields[3]];
+  const seed = Buffer.from(fields.slice(4).join("+"), "base64").subarray(1);
+  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]), format: "der", type: "pkcs8" });
+  const size = BigInt(seen.size) + 1n;
+  const text = `${name}\n${size}\n${randomBytes(32).toString("base64")}\n`;
+  const signature = sign(null, Buffer.from(text), privateKey);
+  const forged = `${text}\n— ${name} ${Buffer.concat([Buffer.from(keyId, "hex"), signature]).toString("base64")}\n`;
+  const hashes = () => Array.from({ length: 6 }, () => randomBytes(32).toString("hex"));
+  await page.route("**/v1/log/checkpoint", (route) => route.fulfill({ status: 200, contentType: "text/plain", body: forged }));
+  await page.route("**/v1/log/proofs/inclusion?*", (route) => {
+    const index = Number(new URL(route.request().url()).searchParams.get("index"));
+    route.fulfill({ json: { index, tree_size: Number(size), leaf_hash: "00".repeat(32), hashes: hashes(), checkpoint: forged } });
+  });
+  await page.route("**/v1/log/proofs/consistency?*", (route) => route.fulfill({ json: { first: Number(seen.size), second: Number(size), hashes: hashes() } }));
+  try {
+    await page.reload();
+    await page.waitForSelector("#main[data-ready]", { timeout: WAIT_MS });
+    const outcome = await verificationOutcome();
+    assert.equal(outcome.status, "failed", outcome.text);
+    const failed = await failedChecks();
+    assert.ok(failed.includes("consistency"), `failed: ${failed}`);
+    assert.ok(!failed.includes("checkpoint_signature"), "the forged checkpoint carries a valid ledger signature");
+    // What this browser saw stays what it remembers.
+    assert.equal(await page.evaluate(() => localStorage.getItem("basin-ledger.checkpoint")), remembered);
+  } finally {
+    await page.unroute("**/v1/log/checkpoint");
+    await page.unroute("**/v1/log/proofs/inclusion?*");
+    await page.unroute("**/v1/log/proofs/consistency?*");
+  }
 });
 
 test("an entry altered on its way to the browser fails the browser's own inclusion check", async () => {
