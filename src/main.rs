@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use basin_ledger::api;
 use basin_ledger::api::rate_limit::RateLimit;
 use basin_ledger::cli::witness::WitnessServeOptions;
-use basin_ledger::cli::{self, Cli, Command, ImportCommand, WitnessCommand};
+use basin_ledger::cli::{self, Cli, Command, ImportCommand, KeyCommand, WitnessCommand};
 use basin_ledger::import::cnemc::ImportOptions;
 use basin_ledger::publish::PublishSettings;
 use basin_ledger::server::{self, ServeOptions};
@@ -92,6 +92,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         ),
         Command::Keygen { name, out } => {
             print!("{}", cli::keygen(&name, &out)?.to_text());
+            Ok(())
+        }
+        Command::Key {
+            command:
+                KeyCommand::Rotate {
+                    overlap_seconds,
+                    ledger_key_file,
+                    log_origin,
+                },
+        } => {
+            let rotated = cli::key_rotate::rotate(&cli::key_rotate::RotateOptions {
+                database_url: &database_url()?,
+                key_file: &ledger_key_file,
+                origin: &log_origin,
+                overlap_seconds,
+            })?;
+            print!("{}", rotated.to_text());
             Ok(())
         }
         Command::Sign { key, context, hash } => {

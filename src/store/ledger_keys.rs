@@ -7,8 +7,11 @@ use diesel::prelude::*;
 
 use super::connection::AnyConnection;
 use super::error::StoreError;
-use super::schema::ledger_keys;
+use super::schema::{ledger_keys, log_entries};
 use crate::ledger_key::LedgerKey;
+use crate::model::time::parse_instant;
+use basin_domain::Code;
+use basin_ledger_core::entry::{Entry, KeyChange, LEDGER_KEY_OWNER};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct LedgerKeyRecord {
@@ -102,4 +105,124 @@ pub fn all(connection: &mut AnyConnection) -> Result<Vec<LedgerKeyRecord>, Store
         ))
         .order((ledger_keys::valid_from.asc(), ledger_keys::key_id.asc()))
         .load(connection)?)
+}
+
+/// `key rotate`: the key in force `old` stays valid until `old_valid_to` and `new` is in force
+/// from `now`; the log gets `key.added` for the new key (owner `ledger`).
+pub fn rotate(
+    connection: &mut AnyConnection,
+    old: &LedgerKey,
+    new: &LedgerKey,
+    now: &str,
+    old_valid_to: &str,
+) -> Result<(), StoreError> {
+    let old_public_key = old.public_key_base64();
+    super::write_transaction(connection, |connection, log| {
+        match active(connection)? {
+            Some(record) if record.public_key == old_public_key => {}
+            Some(record) => {
+                return Err(StoreError::Conflict(format!(
+                    "the key file holds ledger key {}, but key {} is in force in this database",
+                    old.key_id(),
+                    record.key_id
+                )))
+            }
+            None => {
+                return Err(StoreError::Conflict(
+                    "this database has no ledger key yet: start `serve` once first".into(),
+                ))
+            }
+        }
+        diesel::update(ledger_keys::table.filter(ledger_keys::public_key.eq(&old_public_key)))
+            .set(ledger_keys::valid_to.eq(old_valid_to))
+            .execute(connection)?;
+        diesel::insert_into(ledger_keys::table)
+            .values((
+                ledger_keys::public_key.eq(new.public_key_base64()),
+                ledger_keys::origin.eq(new.origin()),
+                ledger_keys::key_id.eq(new.key_id()),
+                ledger_keys::valid_from.eq(now),
+            ))
+            .execute(connection)?;
+        let entry = Entry::KeyAdded(ledger_key_change(new.key_id(), new.public_key_base64())?);
+        log.append(connection, now, &entry)?;
+        Ok(())
+    })
+}
+
+/// Logs `key.retired` for every retired key of `key` whose `valid_to` is past at `now` and
+/// that the log has not retired yet. Returns the key ids retired by the log (now or before).
+pub fn log_retirements(
+    connection: &mut AnyConnection,
+    key: &LedgerKey,
+    now: &str,
+) -> Result<Vec<String>, StoreError> {
+    let due: Vec<_> = key
+        .retired()
+        .iter()
+        .filter(|retired| !retired.signs_at(now))
+        .collect();
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    super::write_transaction(connection, |connection, log| {
+        let bodies: Vec<String> = log_entries::table
+            .filter(log_entries::kind.eq(KEY_RETIRED_KIND))
+            .select(log_entries::body)
+            .load(connection)?;
+        let mut logged = Vec::new();
+        for body in bodies {
+            let change: KeyChange = serde_json::from_str(&body)
+                .map_err(|error| StoreError::Corrupt(format!("a key.retired body: {error}")))?;
+            if change.owner.as_str() == LEDGER_KEY_OWNER {
+                logged.push(change.key_id);
+            }
+        }
+        for retired in due {
+            if logged.iter().any(|key_id| key_id == retired.key_id()) {
+                continue;
+            }
+            let record = all(connection)?
+                .into_iter()
+                .find(|record| record.key_id == retired.key_id())
+                .ok_or_else(|| {
+                    StoreError::Corrupt(format!("retired key {} is unknown", retired.key_id()))
+                })?;
+            let entry = Entry::KeyRetired(ledger_key_change(retired.key_id(), record.public_key)?);
+            log.append(connection, now, &entry)?;
+            logged.push(retired.key_id().to_owned());
+        }
+        Ok(logged)
+    })
+}
+
+/// The `kind` of `Entry::KeyRetired` in `log_entries`.
+const KEY_RETIRED_KIND: &str = "key.retired";
+
+fn ledger_key_change(key_id: &str, public_key: String) -> Result<KeyChange, StoreError> {
+    Ok(KeyChange {
+        owner: Code::parse(LEDGER_KEY_OWNER)
+            .map_err(|error| StoreError::Corrupt(format!("the ledger key owner: {error}")))?,
+        key_id: key_id.to_owned(),
+        public_key,
+    })
+}
+
+/// The ledger key in force at `instant`: the one most recently made valid before it (the first
+/// key for anything older than every key, such as data loaded with its historical times).
+pub fn in_force_at(
+    connection: &mut AnyConnection,
+    instant: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<LedgerKeyRecord>, StoreError> {
+    let mut records = all(connection)?;
+    let mut in_force = None;
+    for (position, record) in records.iter().enumerate() {
+        let valid_from = parse_instant(&record.valid_from).map_err(|error| {
+            StoreError::Corrupt(format!("ledger key {} valid_from: {error}", record.key_id))
+        })?;
+        if valid_from <= instant || position == 0 {
+            in_force = Some(position);
+        }
+    }
+    Ok(in_force.map(|position| records.swap_remove(position)))
 }

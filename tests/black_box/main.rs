@@ -21,6 +21,7 @@ mod hj212;
 mod hostile_bodies;
 mod import_cnemc;
 mod key_commands;
+mod key_rotation;
 mod ledger_core;
 mod ledger_key;
 mod limits;

@@ -9,11 +9,12 @@ use basin_domain::Code;
 use serde::{Deserialize, Serialize};
 
 use super::bundle::EvidenceSource;
+use super::ledger_keys::LedgerKeyHistory;
 use super::signatures::SignatureCheck;
 use super::Failure;
 use crate::entry::{
     AgreementVersionLogged, BasinCreated, Entry, JurisdictionCreated, SectionCreated,
-    StationCreated, TypedEntry,
+    StationCreated, TypedEntry, LEDGER_KEY_OWNER,
 };
 use crate::settlement::decisions::PartyKey;
 use crate::settlement::inputs::add_logged_version;
@@ -56,6 +57,9 @@ pub struct LedgerState {
     pub readings: BTreeMap<i64, ReplayedReading>,
     pub batches_checked: usize,
     pub signed_batches_checked: usize,
+    /// The ledger's own keys as the log rotated them.
+    #[serde(default)]
+    pub ledger_keys: LedgerKeyHistory,
     /// Station keys already decoded (a point decompression each), by their base64 text.
     #[serde(skip)]
     pub(super) station_keys: BTreeMap<String, ed25519_dalek::VerifyingKey>,
@@ -87,6 +91,9 @@ impl LedgerState {
             }
             Entry::KeyAdded(key) | Entry::KeyRetired(key) => {
                 let retired = matches!(typed.entry, Entry::KeyRetired(_));
+                if key.owner.as_str() == LEDGER_KEY_OWNER {
+                    return self.ledger_keys.apply(index, retired, key);
+                }
                 self.jurisdiction_keys.insert(
                     (key.owner.clone(), key.key_id.clone()),
                     PartyKey {
