@@ -9,7 +9,6 @@ use super::connection::AnyConnection;
 use super::error::StoreError;
 use super::schema::{ledger_keys, log_entries};
 use crate::ledger_key::LedgerKey;
-use crate::model::time::parse_instant;
 use basin_domain::Code;
 use basin_ledger_core::entry::{Entry, KeyChange, LEDGER_KEY_OWNER};
 
@@ -198,6 +197,8 @@ pub fn log_retirements(
 
 /// The `kind` of `Entry::KeyRetired` in `log_entries`.
 const KEY_RETIRED_KIND: &str = "key.retired";
+/// The `kind` of `Entry::KeyAdded` in `log_entries`.
+const KEY_ADDED_KIND: &str = "key.added";
 
 fn ledger_key_change(key_id: &str, public_key: String) -> Result<KeyChange, StoreError> {
     Ok(KeyChange {
@@ -208,21 +209,35 @@ fn ledger_key_change(key_id: &str, public_key: String) -> Result<KeyChange, Stor
     })
 }
 
-/// The ledger key in force at `instant`: the one most recently made valid before it (the first
-/// key for anything older than every key, such as data loaded with its historical times).
-pub fn in_force_at(
+/// The ledger key in force at log position `index`: the one the last ledger `key.added` before
+/// it names, or the first key (the one no `key.added` names) when the log had not rotated by
+/// then, as the verifier decides. Not by time: two keys may share a `valid_from` second.
+pub fn in_force_at_index(
     connection: &mut AnyConnection,
-    instant: chrono::DateTime<chrono::Utc>,
+    index: i64,
 ) -> Result<Option<LedgerKeyRecord>, StoreError> {
-    let mut records = all(connection)?;
-    let mut in_force = None;
-    for (position, record) in records.iter().enumerate() {
-        let valid_from = parse_instant(&record.valid_from).map_err(|error| {
-            StoreError::Corrupt(format!("ledger key {} valid_from: {error}", record.key_id))
-        })?;
-        if valid_from <= instant || position == 0 {
-            in_force = Some(position);
+    let added: Vec<(i64, String)> = log_entries::table
+        .filter(log_entries::kind.eq(KEY_ADDED_KIND))
+        .order(log_entries::entry_index.asc())
+        .select((log_entries::entry_index, log_entries::body))
+        .load(connection)?;
+    let mut ledger_added = Vec::new();
+    for (entry_index, body) in added {
+        let change: KeyChange = serde_json::from_str(&body)
+            .map_err(|error| StoreError::Corrupt(format!("a key.added body: {error}")))?;
+        if change.owner.as_str() == LEDGER_KEY_OWNER {
+            ledger_added.push((entry_index, change.key_id));
         }
     }
-    Ok(in_force.map(|position| records.swap_remove(position)))
+    let in_force = ledger_added
+        .iter()
+        .rev()
+        .find(|(entry_index, _)| *entry_index < index)
+        .map(|(_, key_id)| key_id.clone());
+    Ok(all(connection)?.into_iter().find(|record| match &in_force {
+        Some(key_id) => record.key_id == *key_id,
+        None => !ledger_added
+            .iter()
+            .any(|(_, key_id)| *key_id == record.key_id),
+    }))
 }

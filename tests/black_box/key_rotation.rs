@@ -281,7 +281,10 @@ fn rotation_in_the_middle_of_a_log(database_url: Option<&str>) {
         let verification: Value = get(&base, &bj, &format!("/v1/settlements/{id}/verification"))
             .into_json()
             .unwrap();
-        assert_eq!(verification["signature_ok"], true, "{verification}");
+        assert_eq!(
+            verification["signature_ok"], true,
+            "{id} (july {july_id}): {verification}"
+        );
     }
     assert!(server.terminate());
 }

@@ -22,7 +22,6 @@ use super::queries::SettlementRow;
 use crate::ledger_key::LedgerKey;
 use crate::model::registry::JurisdictionKey;
 use crate::model::settlement::Acknowledgement;
-use crate::model::time::parse_instant;
 use crate::store::log::DatabaseNodes;
 use crate::store::{self, AnyConnection, StoreError};
 
@@ -68,9 +67,7 @@ pub fn verify_settlement(
     }
     // Signed by the ledger key in force when it was issued: after a rotation that may be a
     // retired key (API.md "Keys and rotation"), whose signatures stay valid for ever.
-    let issued_at = parse_instant(&row.issued_at)
-        .map_err(|error| StoreError::Corrupt(format!("settlement issued_at: {error}")))?;
-    let in_force = match store::ledger_keys::in_force_at(connection, issued_at)? {
+    let in_force = match store::ledger_keys::in_force_at_index(connection, row.log_index)? {
         Some(record) => parse_public_key_base64(&record.public_key)
             .ok()
             .filter(|_| record.key_id == row.key_id),
