@@ -41,6 +41,7 @@ mod settlement_lifecycle;
 mod settlement_verification;
 mod settlements;
 mod slow_clients;
+mod station_keys;
 mod tiles;
 mod tokens;
 mod value_flags;
