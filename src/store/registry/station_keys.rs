@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::logged_code;
 use crate::store::connection::AnyConnection;
 use crate::store::log::{Appended, LogWriter};
-use crate::store::schema::station_keys;
+use crate::store::schema::{station_keys, stations};
 use crate::store::StoreError;
 use basin_ledger_core::entry::{Entry, KeyChange};
 
@@ -64,7 +64,11 @@ pub fn add_station_key(
     public_key: &str,
     added_at: &str,
 ) -> Result<Appended, StoreError> {
-    if super::find_station(connection, station)?.is_none() {
+    let exists: i64 = stations::table
+        .filter(stations::code.eq(station))
+        .count()
+        .get_result(connection)?;
+    if exists == 0 {
         return Err(StoreError::NotFound {
             what: "station",
             key: station.into(),
