@@ -110,3 +110,73 @@ impl LedgerKeyHistory {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // Test code: a panic is how a test fails.
+
+    use super::*;
+    use basin_audit::messages::public_key_base64;
+    use basin_domain::Code;
+    use ed25519_dalek::SigningKey;
+
+    const ORIGIN: &str = "test/log";
+
+    fn key(seed: u8) -> VerifyingKey {
+        SigningKey::from_bytes(&[seed; 32]).verifying_key()
+    }
+
+    fn change(public_key: &VerifyingKey) -> KeyChange {
+        KeyChange {
+            owner: Code::parse(crate::entry::LEDGER_KEY_OWNER).unwrap(),
+            key_id: key_id_hex(ORIGIN, public_key),
+            public_key: public_key_base64(public_key),
+        }
+    }
+
+    /// Key 1 until entry 10 adds key 2; entry 20 retires key 1.
+    fn rotated() -> (LedgerKeyHistory, LogKey) {
+        let mut history = LedgerKeyHistory::default();
+        history.apply(10, false, &change(&key(2))).unwrap();
+        history.apply(20, true, &change(&key(1))).unwrap();
+        let log_key = LogKey {
+            origin: ORIGIN.into(),
+            public_key: key(2),
+            retired: vec![key(1)],
+        };
+        (history, log_key)
+    }
+
+    #[test]
+    fn a_settlement_is_sealed_by_the_key_in_force_at_its_entry() {
+        let before = LedgerKeyHistory::default();
+        let (after, log_key) = rotated();
+        let old_id = key_id_hex(ORIGIN, &key(1));
+        let new_id = key_id_hex(ORIGIN, &key(2));
+        assert_eq!(before.settlement_key(&old_id, &log_key).unwrap(), key(1));
+        assert_eq!(after.settlement_key(&new_id, &log_key).unwrap(), key(2));
+        let refused = after.settlement_key(&old_id, &log_key).unwrap_err();
+        assert!(refused.contains("was in force"), "{refused}");
+        let unknown = key_id_hex(ORIGIN, &key(3));
+        assert!(before.settlement_key(&unknown, &log_key).is_err());
+    }
+
+    #[test]
+    fn a_key_signs_checkpoints_only_inside_its_window_of_log_positions() {
+        let (history, _) = rotated();
+        let old_id = key_id_hex(ORIGIN, &key(1));
+        let new_id = key_id_hex(ORIGIN, &key(2));
+        assert!(history.check_checkpoint_key(&old_id, 5).is_ok());
+        assert!(history.check_checkpoint_key(&old_id, 20).is_ok());
+        assert!(history.check_checkpoint_key(&old_id, 21).is_err());
+        assert!(history.check_checkpoint_key(&new_id, 10).is_err());
+        assert!(history.check_checkpoint_key(&new_id, 11).is_ok());
+    }
+
+    #[test]
+    fn the_key_in_force_cannot_be_retired_and_a_key_cannot_be_added_twice() {
+        let (mut history, _) = rotated();
+        assert!(history.apply(30, true, &change(&key(2))).is_err());
+        assert!(history.apply(31, false, &change(&key(1))).is_err());
+    }
+}
