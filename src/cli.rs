@@ -145,8 +145,10 @@ pub enum Command {
         #[arg(long, requires = "vkey")]
         receipt: Option<PathBuf>,
         /// The ledger's vkey as /v1/keys shows it (`<origin>+<key id>+<base64 key>`), for --receipt.
+        /// Repeat it for a rotated key: the checkpoint may be signed by the new key and the
+        /// settlement by the retired one.
         #[arg(long)]
-        vkey: Option<String>,
+        vkey: Vec<String>,
         /// Any token (an auditor token is enough) for --url.
         #[arg(long, env = "BASIN_LEDGER_TOKEN", hide_env_values = true)]
         token: Option<String>,

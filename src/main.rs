@@ -134,7 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             policy,
             state,
         } => {
-            if let (Some(receipt), Some(vkey)) = (receipt, vkey) {
+            if let Some(receipt) = receipt.filter(|_| !vkey.is_empty()) {
                 let verified = cli::receipt::verify_receipt_file(&receipt, &vkey)?;
                 println!("{}", serde_json::to_string_pretty(&verified)?);
                 return Ok(());

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{anyhow, Context};
 use basin_audit::note::parse_vkey;
-use basin_ledger_core::receipt::verify_settlement_receipt;
+use basin_ledger_core::receipt::verify_settlement_receipt_with_keys;
 use serde::Serialize;
 
 /// The largest receipt read: a leaf (≤ 65,535 bytes) in base64, 63 proof lines and a
@@ -31,9 +31,20 @@ pub struct ReceiptReport {
     pub log_origin: String,
 }
 
-pub fn verify_receipt_file(path: &Path, vkey: &str) -> anyhow::Result<ReceiptReport> {
-    let (origin, public_key) =
-        parse_vkey(vkey.trim()).map_err(|error| anyhow!("--vkey: {error}"))?;
+/// `vkeys`: the ledger's vkeys (after a rotation, the key in force and the retired ones), all
+/// of one origin.
+pub fn verify_receipt_file(path: &Path, vkeys: &[String]) -> anyhow::Result<ReceiptReport> {
+    let mut origin = None;
+    let mut public_keys = Vec::with_capacity(vkeys.len());
+    for vkey in vkeys {
+        let (name, public_key) =
+            parse_vkey(vkey.trim()).map_err(|error| anyhow!("--vkey: {error}"))?;
+        if origin.get_or_insert_with(|| name.clone()) != &name {
+            anyhow::bail!("--vkey: every key must name the same log origin");
+        }
+        public_keys.push(public_key);
+    }
+    let origin = origin.ok_or_else(|| anyhow!("--vkey is required"))?;
     let size = std::fs::metadata(path)
         .with_context(|| format!("{}", path.display()))?
         .len();
@@ -50,7 +61,7 @@ pub fn verify_receipt_file(path: &Path, vkey: &str) -> anyhow::Result<ReceiptRep
             path.display()
         )
     })?;
-    let verified = verify_settlement_receipt(&text, &origin, &public_key)
+    let verified = verify_settlement_receipt_with_keys(&text, &origin, &public_keys)
         .map_err(|error| anyhow!("receipt verification FAILED: {error}"))?;
     let document = verified.document;
     Ok(ReceiptReport {

@@ -277,6 +277,45 @@ fn rotation_in_the_middle_of_a_log(database_url: Option<&str>) {
         "{}",
         String::from_utf8_lossy(&receipt_check.stderr)
     );
+    // A receipt of the old settlement fetched after the overlap: its checkpoint is signed by the
+    // new key alone, its settlement by the old one; both vkeys verify it.
+    let fresh = get(&base, &admin, &format!("/v1/settlements/{july_id}/receipt"))
+        .into_string()
+        .unwrap();
+    std::fs::write(dir.join("july-later.receipt"), &fresh).unwrap();
+    let both = run(
+        dir,
+        &[
+            "verify",
+            "--receipt",
+            "july-later.receipt",
+            "--vkey",
+            &new_vkey,
+            "--vkey",
+            &old_vkey,
+        ],
+        None,
+    );
+    assert!(
+        both.status.success(),
+        "{}",
+        String::from_utf8_lossy(&both.stderr)
+    );
+    let old_only = run(
+        dir,
+        &[
+            "verify",
+            "--receipt",
+            "july-later.receipt",
+            "--vkey",
+            &old_vkey,
+        ],
+        None,
+    );
+    assert!(
+        !old_only.status.success(),
+        "a retired key signs no checkpoint after valid_to"
+    );
     for id in [&july_id, august["id"].as_str().unwrap()] {
         let verification: Value = get(&base, &bj, &format!("/v1/settlements/{id}/verification"))
             .into_json()
