@@ -100,3 +100,25 @@ async fn batches_signed_by_either_station_key_are_accepted_during_the_overlap_an
     let report = app.verify_as_auditor().await.unwrap();
     assert_eq!(report.signed_batches, 3);
 }
+
+#[actix_web::test]
+async fn no_jurisdiction_or_station_may_take_the_code_of_the_ledgers_own_keys() {
+    let app = spawn_app().await;
+    app.register_chaobai().await;
+    let jurisdiction = app
+        .post(
+            "/v1/jurisdictions",
+            Some(&app.admin_token),
+            &json!({"code": "ledger", "name": "x"}),
+        )
+        .await;
+    assert_eq!(jurisdiction.problem_pointers(422), ["/code"]);
+    let station = app
+        .post(
+            "/v1/stations",
+            Some(&app.admin_token),
+            &json!({"code": "ledger", "name": "x", "section": "gubeikou"}),
+        )
+        .await;
+    assert_eq!(station.problem_pointers(422), ["/code"]);
+}
