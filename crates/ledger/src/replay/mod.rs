@@ -14,6 +14,8 @@ mod settlements;
 pub mod signatures;
 mod source;
 mod state;
+#[cfg(test)]
+mod station_key_tests;
 
 use basin_audit::Hash;
 
