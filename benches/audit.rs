@@ -107,10 +107,7 @@ fn main() {
         &mut connection,
         note,
         size,
-        LogKey {
-            origin: "bench/log".into(),
-            public_key,
-        },
+        LogKey::single("bench/log", public_key),
     )
     .unwrap();
     let started = Instant::now();

@@ -99,10 +99,7 @@ fn main() {
     let raw_rate = entries as f64 / raw_seconds;
     println!("raw SHA-256 + Ed25519 verify: {entries} entries in {raw_seconds:.2} s = {raw_rate:.0} entries/s (sink {sink})");
 
-    let log_key = LogKey {
-        origin: "bench/basin-ledger".into(),
-        public_key: station_key,
-    };
+    let log_key = LogKey::single("bench/basin-ledger", station_key);
     let incremental_from = entries.saturating_sub(INCREMENTAL_ENTRIES);
     let mut snapshot = None;
     let started = Instant::now();

@@ -423,6 +423,21 @@ test("outside a secure context the page says it cannot verify instead of claimin
   assert.equal(await page.locator(".check").count(), 0);
 });
 
+test("after the ledger key is rotated, an old settlement still verifies with the retired key that /v1/keys lists", async () => {
+  const before = (await api("/v1/keys")).body;
+  await server.restartAfter(["key", "rotate", "--overlap-seconds", "600"]);
+  const keys = (await api("/v1/keys")).body;
+  assert.notEqual(keys.log.key_id, before.log.key_id);
+  assert.deepEqual(keys.retired.map((key) => key.key_id), [before.log.key_id]);
+  await open(`${server.baseUrl}/ui${target.hash}`, target.settlement ? "settlement" : "entry");
+  const outcome = await verificationOutcome();
+  assert.equal(outcome.status, "verified", `${outcome.text}; failed: ${await failedChecks()}`);
+  if (target.settlement) {
+    const signature = await page.locator('.check.ok[data-check="settlement_signature"]').innerText();
+    assert.match(signature, new RegExp(before.log.key_id));
+  }
+});
+
 test("after one byte of the stored log entry changes, reloading shows verification failed", async () => {
   execFileSync("python3", [
     "-c",

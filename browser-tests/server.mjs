@@ -68,6 +68,28 @@ export async function startServer({ demo }) {
     LEDGER_KEY_FILE: join(directory, "ledger.key"),
     RUST_LOG: "warn",
   };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let { child, stdout } = await spawnServer(binary, demo, directory, environment, baseUrl);
+  const adminToken = (stdout().match(/blt_[A-Za-z0-9_-]+/) || [null])[0];
+  const auditorToken = execFileSync(binary, ["token", "create", "--role", "auditor"], { cwd: directory, env: environment, encoding: "utf8" })
+    .match(/blt_[A-Za-z0-9_-]+/)[0];
+  const stop = () =>
+    new Promise((done) => {
+      if (child.exitCode !== null) return done();
+      child.once("exit", () => done());
+      child.kill("SIGTERM");
+    });
+  /** Stops the server, runs `basin-ledger <args>` on its database and key, and starts it again on the same port. */
+  const restartAfter = async (args) => {
+    await stop();
+    const printed = execFileSync(binary, args, { cwd: directory, env: environment, encoding: "utf8" });
+    ({ child } = await spawnServer(binary, demo, directory, environment, baseUrl));
+    return printed;
+  };
+  return { baseUrl, databasePath, adminToken, auditorToken, stop, restartAfter };
+}
+
+async function spawnServer(binary, demo, directory, environment, baseUrl) {
   const child = spawn(binary, demo ? ["serve", "--demo"] : ["serve"], { cwd: directory, env: environment, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -81,21 +103,11 @@ export async function startServer({ demo }) {
   child.stderr.on("data", (chunk) => {
     stderr = (stderr + chunk).slice(-20_000);
   });
-  const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(baseUrl, child);
   } catch (error) {
     child.kill("SIGKILL");
     throw new Error(`${error.message}\n${stderr}`);
   }
-  const adminToken = (stdout.match(/blt_[A-Za-z0-9_-]+/) || [null])[0];
-  const auditorToken = execFileSync(binary, ["token", "create", "--role", "auditor"], { cwd: directory, env: environment, encoding: "utf8" })
-    .match(/blt_[A-Za-z0-9_-]+/)[0];
-  const stop = () =>
-    new Promise((done) => {
-      if (child.exitCode !== null) return done();
-      child.once("exit", () => done());
-      child.kill("SIGTERM");
-    });
-  return { baseUrl, databasePath, adminToken, auditorToken, stop };
+  return { child, stdout: () => stdout };
 }

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod hj212;
+pub mod key_rotate;
 mod keys;
 pub mod policy_check;
 pub mod receipt;
@@ -101,6 +102,11 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The ledger's own key.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
     /// Sign a digest with a key file and print the base64 signature.
     Sign {
         /// A key file written by `keygen`.
@@ -144,8 +150,10 @@ pub enum Command {
         #[arg(long, requires = "vkey")]
         receipt: Option<PathBuf>,
         /// The ledger's vkey as /v1/keys shows it (`<origin>+<key id>+<base64 key>`), for --receipt.
+        /// Repeat it for a rotated key: the checkpoint may be signed by the new key and the
+        /// settlement by the retired one.
         #[arg(long)]
-        vkey: Option<String>,
+        vkey: Vec<String>,
         /// Any token (an auditor token is enough) for --url.
         #[arg(long, env = "BASIN_LEDGER_TOKEN", hide_env_values = true)]
         token: Option<String>,
@@ -176,6 +184,24 @@ pub enum Command {
     Witness {
         #[command(subcommand)]
         command: WitnessCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Replace the ledger key (run while the server is stopped): the new key goes to
+    /// LEDGER_KEY_FILE, the old one stays beside it as <LEDGER_KEY_FILE>.<key id>.retired and
+    /// co-signs checkpoints for the overlap; the log gets key.added for the new key.
+    Rotate {
+        /// How long the old key keeps co-signing checkpoints, in seconds.
+        #[arg(long, default_value_t = key_rotate::OVERLAP_SECONDS_DEFAULT)]
+        overlap_seconds: u64,
+        /// The ledger's private key file, as for `serve`.
+        #[arg(long, env = "LEDGER_KEY_FILE", default_value = LEDGER_KEY_FILE_DEFAULT)]
+        ledger_key_file: PathBuf,
+        /// The log's origin, as for `serve`.
+        #[arg(long, env = "LOG_ORIGIN", default_value = LOG_ORIGIN_DEFAULT)]
+        log_origin: String,
     },
 }
 

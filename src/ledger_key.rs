@@ -15,6 +15,10 @@ use rand_core::OsRng;
 
 use crate::key_file::{self, KeyFileError};
 
+mod retired;
+
+pub use retired::{read_retired_keys, retired_key_path, RetiredKey, RETIRED_KEY_FILES_MAX};
+
 /// `LOG_ORIGIN` when none is configured.
 pub const LOG_ORIGIN_DEFAULT: &str = "localhost/basin-ledger";
 /// `LEDGER_KEY_FILE` when none is configured.
@@ -35,6 +39,10 @@ pub enum LedgerKeyError {
         expected: String,
         found: String,
     },
+    #[error("retired ledger key file {path} holds key {key_id}, not the key its name says")]
+    RetiredKeyId { path: String, key_id: String },
+    #[error("more than {0} retired ledger key files beside the key file")]
+    TooManyRetired(usize),
     #[error(transparent)]
     File(#[from] KeyFileError),
 }
@@ -44,6 +52,8 @@ pub struct LedgerKey {
     origin: String,
     signing_key: SigningKey,
     key_id: String,
+    /// Earlier keys: they co-sign checkpoints until their `valid_to` and verify for ever.
+    retired: Vec<RetiredKey>,
 }
 
 /// Whether `load_or_create` found the key or made it.
@@ -62,7 +72,23 @@ impl LedgerKey {
             key_id: key_id_hex(origin, &signing_key.verifying_key()),
             origin: origin.to_owned(),
             signing_key,
+            retired: Vec::new(),
         })
+    }
+
+    /// The same key with the retired keys that `serve` found beside its file.
+    pub fn with_retired(mut self, retired: Vec<RetiredKey>) -> Self {
+        self.retired = retired;
+        self
+    }
+
+    pub fn retired(&self) -> &[RetiredKey] {
+        &self.retired
+    }
+
+    /// The private key, for `key rotate` to keep it as a retired key file.
+    pub(crate) fn signing_key(&self) -> &SigningKey {
+        &self.signing_key
     }
 
     /// A fresh random key held only in memory (tests, and the first step of creating one).
@@ -135,19 +161,37 @@ impl LedgerKey {
         note::vkey(&self.origin, &self.public_key())
     }
 
-    /// Signs the checkpoint of a tree of `size` leaves with `root`.
-    pub fn sign_checkpoint(&self, size: u64, root: Hash) -> Result<String, NoteError> {
+    /// Signs the checkpoint of a tree of `size` leaves with `root` at `now` (UTC text): with
+    /// the key in force, and with every retired key whose `valid_to` is still ahead.
+    pub fn sign_checkpoint(&self, size: u64, root: Hash, now: &str) -> Result<String, NoteError> {
         let checkpoint = Checkpoint {
             origin: self.origin.clone(),
             size,
             root,
         };
-        sign_checkpoint(&checkpoint, &self.signing_key)
+        let mut note = sign_checkpoint(&checkpoint, &self.signing_key)?;
+        let text = checkpoint.to_text();
+        for retired in self.retired.iter().filter(|retired| retired.signs_at(now)) {
+            note.push_str(&note::signature_line(
+                &text,
+                &self.origin,
+                &retired.signing_key,
+            )?);
+        }
+        Ok(note)
     }
 
-    /// Verifies a checkpoint note against this key and origin, returning its tree head.
+    /// Verifies a checkpoint note against this key and origin, or a retired key (checkpoints
+    /// signed before a rotation), returning its tree head.
     pub fn verify_checkpoint(&self, note: &str) -> Result<Checkpoint, NoteError> {
-        verify_checkpoint(note, &self.origin, &self.public_key())
+        verify_checkpoint(note, &self.origin, &self.public_key()).or_else(|error| {
+            self.retired
+                .iter()
+                .find_map(|retired| {
+                    verify_checkpoint(note, &self.origin, &retired.signing_key.verifying_key()).ok()
+                })
+                .ok_or(error)
+        })
     }
 
     /// Signs `<context line>\n<digest>\n` (settlements use `SigningContext::Settlement`);

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use basin_ledger::api;
 use basin_ledger::api::rate_limit::RateLimit;
 use basin_ledger::cli::witness::WitnessServeOptions;
-use basin_ledger::cli::{self, Cli, Command, ImportCommand, WitnessCommand};
+use basin_ledger::cli::{self, Cli, Command, ImportCommand, KeyCommand, WitnessCommand};
 use basin_ledger::import::cnemc::ImportOptions;
 use basin_ledger::publish::PublishSettings;
 use basin_ledger::server::{self, ServeOptions};
@@ -99,6 +99,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", cli::keygen(&name, &out)?.to_text());
             Ok(())
         }
+        Command::Key {
+            command:
+                KeyCommand::Rotate {
+                    overlap_seconds,
+                    ledger_key_file,
+                    log_origin,
+                },
+        } => {
+            let rotated = cli::key_rotate::rotate(&cli::key_rotate::RotateOptions {
+                database_url: &database_url()?,
+                key_file: &ledger_key_file,
+                origin: &log_origin,
+                overlap_seconds,
+            })?;
+            print!("{}", rotated.to_text());
+            Ok(())
+        }
         Command::Sign { key, context, hash } => {
             println!("{}", cli::sign(&key, &context, &hash)?);
             Ok(())
@@ -122,7 +139,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             policy,
             state,
         } => {
-            if let (Some(receipt), Some(vkey)) = (receipt, vkey) {
+            if let Some(receipt) = receipt.filter(|_| !vkey.is_empty()) {
                 let verified =
                     cli::receipt::verify_receipt_file(&receipt, &vkey, policy.as_deref())?;
                 println!("{}", serde_json::to_string_pretty(&verified)?);

@@ -10,11 +10,12 @@ use crate::api::rate_limit::RateLimit;
 use crate::api::LogRead;
 use crate::api::{build_app, state::AppState};
 use crate::demo;
-use crate::ledger_key::{KeySource, LedgerKey};
+use crate::ledger_key::{read_retired_keys, KeySource, LedgerKey, RetiredKey};
 use crate::model::time::utc_text;
 use crate::publish::{PublishSettings, WitnessPolicy};
 use crate::store::{self, ledger_keys, DatabaseUrl};
 use crate::tokens;
+use basin_audit::messages::public_key_base64;
 
 /// How long in-flight requests may finish after SIGTERM/SIGINT.
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;
@@ -58,6 +59,37 @@ pub fn register_ledger_key(pool: &store::Pool, key: &LedgerKey) -> anyhow::Resul
     Ok(())
 }
 
+/// Adds the retired keys kept beside the key file (`key rotate`), each with the `valid_to`
+/// the database gives it: they co-sign checkpoints until then, and verify what they signed.
+pub fn with_retired_keys(
+    pool: &store::Pool,
+    key: LedgerKey,
+    key_file: &std::path::Path,
+) -> anyhow::Result<LedgerKey> {
+    let files = read_retired_keys(key_file, key.origin())?;
+    if files.is_empty() {
+        return Ok(key);
+    }
+    let records = ledger_keys::all(&mut *pool.get()?)?;
+    let mut retired = Vec::with_capacity(files.len());
+    for (key_id, signing_key) in files {
+        let public_key = public_key_base64(&signing_key.verifying_key());
+        let valid_to = records
+            .iter()
+            .find(|record| record.public_key == public_key)
+            .and_then(|record| record.valid_to.clone())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "retired ledger key file for key {key_id} beside {}: this database knows no                      such retired key",
+                    key_file.display()
+                )
+            })?;
+        tracing::info!(key_id, valid_to, "retired ledger key loaded");
+        retired.push(RetiredKey::new(signing_key, key_id, valid_to));
+    }
+    Ok(key.with_retired(retired))
+}
+
 /// Creates the ledger key file on a database that has no ledger key yet. A missing file on a
 /// database already signed by a key is refused instead: a new key could not sign for that
 /// log, and a stray new key file would only mislead the next start.
@@ -94,6 +126,7 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     };
     // Before the bootstrap token, so a key the database refuses stops the start first.
     register_ledger_key(&pool, &ledger_key)?;
+    let ledger_key = with_retired_keys(&pool, ledger_key, &options.ledger_key_file)?;
     {
         let mut connection = pool.get()?;
         if let Some(secret) = tokens::bootstrap_admin_token(&mut connection, chrono::Utc::now())? {

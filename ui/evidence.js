@@ -55,15 +55,55 @@ async function run(checks, id, work) {
   }
 }
 
-/** The ledger's current key from `GET /v1/keys`, checked against its own verifier-key string. */
-async function ledgerVerifier(keys) {
-  const verifier = await parseVerifierKey(keys.log.vkey);
-  if (verifier.name !== keys.log.origin) throw new Error("the verifier key's name is not the log origin");
-  if (verifier.keyId !== keys.log.key_id) throw new Error("the verifier key's id is not the key id listed");
-  if (!bytesEqual(verifier.publicKey, base64ToBytes(keys.log.public_key))) {
+/** One ledger key from `GET /v1/keys`, checked against its own verifier-key string. */
+async function keyVerifier(key, origin) {
+  const verifier = await parseVerifierKey(key.vkey);
+  if (verifier.name !== origin) throw new Error("the verifier key's name is not the log origin");
+  if (verifier.keyId !== key.key_id) throw new Error("the verifier key's id is not the key id listed");
+  if (!bytesEqual(verifier.publicKey, base64ToBytes(key.public_key))) {
     throw new Error("the verifier key and the public key listed differ");
   }
   return verifier;
+}
+
+/** The ledger's current key from `GET /v1/keys`. */
+async function ledgerVerifier(keys) {
+  return keyVerifier(keys.log, keys.log.origin);
+}
+
+/**
+ * Verifies a checkpoint with the key in force, else with a retired key (API.md "Keys and
+ * rotation": what a retired key signed before its `valid_to` stays valid). A retired key that
+ * does not check out against its own vkey is skipped, never trusted.
+ */
+async function verifyWithLedgerKeys(checkpointNote, verifier, keys) {
+  try {
+    return { checkpoint: await verifyCheckpoint(checkpointNote, verifier), key: keys.log, retired: false };
+  } catch (error) {
+    for (const key of keys.retired || []) {
+      let retiredVerifier;
+      try {
+        retiredVerifier = await keyVerifier(key, keys.log.origin);
+      } catch {
+        continue;
+      }
+      try {
+        return { checkpoint: await verifyCheckpoint(checkpointNote, retiredVerifier), key, retired: true };
+      } catch {
+        // Not this key: try the next one.
+      }
+    }
+    throw error;
+  }
+}
+
+/** Whether `instant` (RFC 3339) lies in the key's window [valid_from, valid_to]. */
+function inWindow(key, instant) {
+  const at = Date.parse(instant);
+  if (Number.isNaN(at)) return false;
+  if (key.valid_from && at < Date.parse(key.valid_from)) return false;
+  if (key.valid_to && at > Date.parse(key.valid_to)) return false;
+  return true;
 }
 
 /**
@@ -84,8 +124,10 @@ export async function verifyEntryEvidence({ index, keys, checkpointNote, entry, 
   });
   await run(checks, "checkpoint_signature", async () => {
     if (!verifier) throw new Error("no usable ledger key");
-    checkpoint = await verifyCheckpoint(checkpointNote, verifier);
-    return `size ${checkpoint.size}, root ${short(bytesToHex(checkpoint.root))}`;
+    const signed = await verifyWithLedgerKeys(checkpointNote, verifier, keys);
+    checkpoint = signed.checkpoint;
+    const by = signed.retired ? `, retired key ${signed.key.key_id} (valid to ${signed.key.valid_to})` : "";
+    return `size ${checkpoint.size}, root ${short(bytesToHex(checkpoint.root))}${by}`;
   });
   await run(checks, "leaf_hash", async () => {
     computedLeafHash = await leafHash(utf8(entry.leaf));
@@ -155,8 +197,14 @@ async function checkSettlement(checks, { settlement, body, index, keys }) {
     return `${settlement.id}: ${Object.keys(body.document).length} fields`;
   });
   await run(checks, "settlement_signature", async () => {
-    const candidates = [keys.log, ...(keys.retired || [])].filter((key) => key.key_id === settlement.key_id);
-    if (candidates.length === 0) throw new Error(`no ledger key ${settlement.key_id}`);
+    const named = [keys.log, ...(keys.retired || [])].filter((key) => key.key_id === settlement.key_id);
+    if (named.length === 0) throw new Error(`no ledger key ${settlement.key_id}`);
+    // A settlement is signed by the key in force when it was issued: a retired key only
+    // within its window.
+    const candidates = named.filter((key) => key === keys.log || inWindow(key, settlement.issued_at));
+    if (candidates.length === 0) {
+      throw new Error(`ledger key ${settlement.key_id} was not in force when the settlement was issued (${settlement.issued_at})`);
+    }
     const message = utf8(`${SETTLEMENT_CONTEXT}\n${settlement.document_sha256}\n`);
     const signature = base64ToBytes(settlement.signature);
     for (const key of candidates) {

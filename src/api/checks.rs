@@ -30,6 +30,15 @@ impl Checks {
         }
     }
 
+    /// The code of a key owner (a jurisdiction or a station): `ledger` names the ledger's own
+    /// keys in `key.added` / `key.retired`, so no party may take it.
+    pub fn owner_code(&mut self, pointer: &str, text: &str) {
+        self.code(pointer, text);
+        if text.eq_ignore_ascii_case(basin_ledger_core::entry::LEDGER_KEY_OWNER) {
+            self.fail(pointer, "is reserved for the ledger's own keys");
+        }
+    }
+
     pub fn text(&mut self, pointer: &str, text: &str) {
         if text.trim().is_empty() {
             self.fail(pointer, "must not be empty");

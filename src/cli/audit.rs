@@ -10,16 +10,35 @@ use crate::export::bundle_from_database;
 use crate::ledger_key::LedgerKey;
 use crate::model::time::utc_text;
 use crate::store::log::checkpoints as log_checkpoints;
-use crate::store::DatabaseUrl;
-use crate::verify::{verify_bundle, Bundle, LogKey, Report, VerifyOptions};
+use crate::store::{ledger_keys, DatabaseUrl};
+use crate::verify::{verify_bundle, Bundle, Report, VerifyOptions};
+use basin_audit::messages::parse_public_key_base64;
+use basin_ledger_core::replay::bundle::log_key_from_keys_json;
 
-fn keys_json(key: &LedgerKey) -> anyhow::Result<serde_json::Value> {
+/// `keys.json` as `GET /v1/keys` shows it: the key in force and every retired one.
+fn keys_json(
+    key: &LedgerKey,
+    records: &[ledger_keys::LedgerKeyRecord],
+) -> anyhow::Result<serde_json::Value> {
+    let mut retired = Vec::new();
+    for record in records.iter().filter(|record| record.valid_to.is_some()) {
+        let public_key = parse_public_key_base64(&record.public_key)
+            .map_err(|error| anyhow!("ledger key {}: {error}", record.key_id))?;
+        retired.push(serde_json::json!({
+            "origin": record.origin,
+            "key_id": record.key_id,
+            "public_key": record.public_key,
+            "vkey": basin_audit::note::vkey(&record.origin, &public_key)?,
+            "valid_from": record.valid_from,
+            "valid_to": record.valid_to,
+        }));
+    }
     Ok(serde_json::json!({"log": {
         "origin": key.origin(),
         "key_id": key.key_id(),
         "public_key": key.public_key_base64(),
         "vkey": key.vkey()?,
-    }, "retired": []}))
+    }, "retired": retired}))
 }
 
 /// Writes the bundle of the log's current checkpoint to `out`.
@@ -32,20 +51,21 @@ pub fn export(
     let key = LedgerKey::load(key_file, origin)?
         .ok_or_else(|| anyhow!("{}: no ledger key file", key_file.display()))?;
     let pool = crate::server::open_database(database_url)?;
+    // Stored checkpoints signed before a rotation verify with the retired keys.
+    let key = crate::server::with_retired_keys(&pool, key, key_file)?;
     let mut connection = pool.get()?;
     let checkpoint =
         log_checkpoints::current_checkpoint(&mut connection, &key, &utc_text(chrono::Utc::now()))?;
-    let log_key = LogKey {
-        origin: key.origin().to_owned(),
-        public_key: key.public_key(),
-    };
+    let records = ledger_keys::all(&mut connection)?;
+    let keys = keys_json(&key, &records)?;
+    let log_key = log_key_from_keys_json(&keys).map_err(|error| anyhow!("{error}"))?;
     let bundle = bundle_from_database(
         &mut connection,
         checkpoint.note,
         checkpoint.tree_size,
         log_key,
     )?;
-    crate::verify::files::write_folder(&bundle, out, &keys_json(&key)?)?;
+    crate::verify::files::write_folder(&bundle, out, &keys)?;
     // An export that does not verify is not worth handing to anyone.
     verify(&bundle, None)
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{anyhow, Context};
 use basin_audit::note::{parse_vkey, TlogProof};
 use basin_audit::policy::Policy;
-use basin_ledger_core::receipt::verify_settlement_receipt;
+use basin_ledger_core::receipt::verify_settlement_receipt_with_keys;
 use serde::Serialize;
 
 /// The largest receipt read: a leaf (≤ 65,535 bytes) in base64, 63 proof lines and a
@@ -35,15 +35,25 @@ pub struct ReceiptReport {
     pub cosigned_by: Option<Vec<String>>,
 }
 
-/// Checks the receipt in `path` with the ledger key `vkey` and, when a policy file is given,
-/// that its checkpoint carries cosignatures meeting the policy's quorum.
+/// Checks the receipt in `path` with the ledger's vkeys (after a rotation, the key in force and
+/// the retired ones, all of one origin) and, when a policy file is given, that its checkpoint
+/// carries cosignatures meeting the policy's quorum.
 pub fn verify_receipt_file(
     path: &Path,
-    vkey: &str,
+    vkeys: &[String],
     policy: Option<&Path>,
 ) -> anyhow::Result<ReceiptReport> {
-    let (origin, public_key) =
-        parse_vkey(vkey.trim()).map_err(|error| anyhow!("--vkey: {error}"))?;
+    let mut origin = None;
+    let mut public_keys = Vec::with_capacity(vkeys.len());
+    for vkey in vkeys {
+        let (name, public_key) =
+            parse_vkey(vkey.trim()).map_err(|error| anyhow!("--vkey: {error}"))?;
+        if origin.get_or_insert_with(|| name.clone()) != &name {
+            anyhow::bail!("--vkey: every key must name the same log origin");
+        }
+        public_keys.push(public_key);
+    }
+    let origin = origin.ok_or_else(|| anyhow!("--vkey is required"))?;
     let size = std::fs::metadata(path)
         .with_context(|| format!("{}", path.display()))?
         .len();
@@ -60,7 +70,7 @@ pub fn verify_receipt_file(
             path.display()
         )
     })?;
-    let verified = verify_settlement_receipt(&text, &origin, &public_key)
+    let verified = verify_settlement_receipt_with_keys(&text, &origin, &public_keys)
         .map_err(|error| anyhow!("receipt verification FAILED: {error}"))?;
     let cosigned_by = match policy {
         Some(policy) => Some(cosigners(policy, &text)?),

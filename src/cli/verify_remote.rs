@@ -9,7 +9,6 @@ use std::path::Path;
 
 use anyhow::{anyhow, Context};
 use basin_audit::hash::hash_to_hex;
-use basin_audit::note::verify_checkpoint;
 use basin_audit::Checkpoint;
 use basin_ledger_core::replay::bundle::log_key_from_keys_json;
 use basin_ledger_core::replay::{Failure, LogKey, Verifier};
@@ -108,7 +107,8 @@ pub fn verify_url(options: &UrlOptions<'_>) -> anyhow::Result<UrlReport> {
         log_key_from_keys_json(&keys).map_err(|message| anyhow!("/v1/keys: {message}"))?;
     let note = remote.checkpoint()?;
     // Cosignatures and other signatures by keys not ours are ignored (c2sp.org/signed-note).
-    let checkpoint = verify_checkpoint(&note, &log_key.origin, &log_key.public_key)
+    let (checkpoint, signed_by) = log_key
+        .verify_checkpoint(&note)
         .map_err(|error| failed(format!("the checkpoint does not verify: {error}")))?;
     let mut store = options.state.map(StateStore::open).transpose()?;
     let (mut verifier, previous, resumed_at) = starting_point(store.as_mut(), &checkpoint)?;
@@ -117,12 +117,14 @@ pub fn verify_url(options: &UrlOptions<'_>) -> anyhow::Result<UrlReport> {
     if let Some(policy) = options.policy {
         super::policy_check::check_quorum(policy, &note, old_text.as_deref())?;
     }
-    let old = old_text
+    let old_signed = old_text
         .map(|old| {
-            verify_checkpoint(&old, &log_key.origin, &log_key.public_key)
+            log_key
+                .verify_checkpoint(&old)
                 .map_err(|error| failed(format!("the old checkpoint does not verify: {error}")))
         })
         .transpose()?;
+    let old = old_signed.as_ref().map(|(old, _)| old.clone());
     if let Some(old) = &old {
         if old.size == previous.size && old.root != previous.root {
             return Err(failed(format!(
@@ -150,6 +152,14 @@ pub fn verify_url(options: &UrlOptions<'_>) -> anyhow::Result<UrlReport> {
     let verified = outcome.and_then(|()| {
         verifier
             .check_checkpoint(&checkpoint)
+            .map_err(ChunkError::Failed)?;
+        // Which ledger key may sign which sizes is known once the key entries are replayed.
+        let keys = &verifier.ledger.ledger_keys;
+        keys.check_checkpoint_key(&signed_by, checkpoint.size)
+            .and_then(|()| match &old_signed {
+                Some((old, old_signed_by)) => keys.check_checkpoint_key(old_signed_by, old.size),
+                None => Ok(()),
+            })
             .map_err(ChunkError::Failed)
     });
     match verified {

@@ -6,14 +6,15 @@
 use super::Context;
 use crate::model::time::utc_text;
 use crate::store::log::{checkpoints, publication};
-use crate::store::StoreError;
+use crate::store::{ledger_keys, StoreError};
 
 pub fn run(context: &Context) {
     let interval = context.settings.checkpoint_interval;
     let mut seen = 0;
     let mut signed_size = None;
+    let mut retirements_logged = 0;
     loop {
-        match sign_round(context) {
+        match sign_round(context, &mut retirements_logged) {
             Ok(size) => {
                 if signed_size != Some(size) {
                     signed_size = Some(size);
@@ -37,9 +38,23 @@ pub fn run(context: &Context) {
 }
 
 /// Signs the head if needed and returns its size; publishes it when no witness must see it.
-fn sign_round(context: &Context) -> Result<u64, StoreError> {
+/// First logs `key.retired` for a retired ledger key whose `valid_to` has passed, so the
+/// checkpoint that contains it is signed by the key in force alone.
+fn sign_round(context: &Context, retirements_logged: &mut usize) -> Result<u64, StoreError> {
     let mut connection = context.pool.get()?;
     let now = utc_text(chrono::Utc::now());
+    let due = context
+        .key
+        .retired()
+        .iter()
+        .filter(|retired| !retired.signs_at(&now))
+        .count();
+    if due > *retirements_logged {
+        let logged = ledger_keys::log_retirements(&mut connection, &context.key, &now)?;
+        tracing::info!(retired = ?logged, "retired ledger keys are in the log");
+        *retirements_logged = due;
+        context.writes.notify();
+    }
     let signed = checkpoints::current_checkpoint(&mut connection, &context.key, &now)?;
     if context.policy.is_none() && !publication::is_published(&mut connection, signed.tree_size)? {
         publication::publish(&mut connection, signed.tree_size, &now)?;

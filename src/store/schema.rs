@@ -245,9 +245,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    station_keys (station, key_id) {
+        station -> Text,
+        key_id -> Text,
+        public_key -> Text,
+        added_at -> Text,
+        retired_at -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     jurisdictions,
     jurisdiction_keys,
+    station_keys,
     basins,
     sections,
     stations,

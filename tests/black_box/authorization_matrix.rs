@@ -210,6 +210,20 @@ fn rows() -> Vec<Row> {
             [401, 403, 201, 403, 403, 403, 403],
             Some(r#"{"jurisdiction":"BJ","reason":"by {caller}"}"#),
         ),
+        // Last: once the station holds a key, its unsigned batches above would be refused.
+        row(
+            "post",
+            "/v1/stations/{code}/keys",
+            ADMIN_CREATES,
+            Some(r#"{"public_key":"GlzZBw1A8OEHoNcMW8Sqq6Fg+xWSaqr8sMTiLNbLXRM="}"#),
+        ),
+        // No key 00000000 exists: the admin passes authorisation and gets 404.
+        row(
+            "delete",
+            "/v1/stations/{code}/keys/{key_id}",
+            [401, 404, 403, 403, 403, 403, 403],
+            None,
+        ),
     ]
 }
 

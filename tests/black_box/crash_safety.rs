@@ -84,10 +84,7 @@ fn verify_log(connection: &mut AnyConnection) {
         &key,
     )
     .unwrap();
-    let log_key = LogKey {
-        origin: "crash.test/log".into(),
-        public_key: key.verifying_key(),
-    };
+    let log_key = LogKey::single("crash.test/log", key.verifying_key());
     let bundle = bundle_from_database(connection, note, size, log_key).unwrap();
     verify_bundle(
         &bundle,

@@ -35,11 +35,10 @@ fn verify_now(connection: &mut AnyConnection, key: &LedgerKey) -> Result<Report,
         .map(|(_, _, hash)| basin_audit::hash::hash_from_hex(&hash).unwrap())
         .collect();
     let root = tree::root(size, &MemoryTree::from_leaf_hashes(hashes)).unwrap();
-    let checkpoint = key.sign_checkpoint(size, root).unwrap();
-    let log_key = LogKey {
-        origin: key.origin().to_owned(),
-        public_key: key.public_key(),
-    };
+    let checkpoint = key
+        .sign_checkpoint(size, root, "2026-01-01T00:00:00Z")
+        .unwrap();
+    let log_key = LogKey::single(key.origin(), key.public_key());
     let bundle = bundle_from_database(connection, checkpoint, size, log_key).unwrap();
     verify_bundle(
         &bundle,

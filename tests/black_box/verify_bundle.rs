@@ -25,10 +25,7 @@ fn log_signing_key() -> SigningKey {
 }
 
 fn log_key() -> LogKey {
-    LogKey {
-        origin: ORIGIN.into(),
-        public_key: log_signing_key().verifying_key(),
-    }
+    LogKey::single(ORIGIN, log_signing_key().verifying_key())
 }
 
 /// The checkpoint an auditor would have fetched: signed over the log as it is now.

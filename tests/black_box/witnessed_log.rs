@@ -235,7 +235,9 @@ pub(crate) fn rewrite_history(pool: &Pool, key: &LedgerKey) -> u64 {
                 .values((
                     log_checkpoints::tree_size.eq(size as i64),
                     log_checkpoints::root_hash.eq(hash_to_hex(&root)),
-                    log_checkpoints::note.eq(key.sign_checkpoint(size, root).unwrap()),
+                    log_checkpoints::note.eq(key
+                        .sign_checkpoint(size, root, "2026-01-01T00:00:00Z")
+                        .unwrap()),
                     log_checkpoints::signed_at.eq("2020-01-01T00:00:00Z"),
                 ))
                 .execute(connection)?;
@@ -304,10 +306,7 @@ async fn verify_with_the_policy_refuses_an_unwitnessed_checkpoint_and_a_split_vi
     let dir = folder.path();
     std::fs::write(dir.join("policy.txt"), &setup.policy).unwrap();
     let keys = app.get("/v1/keys", None).await.body;
-    let log_key = LogKey {
-        origin: LOG_ORIGIN_DEFAULT.to_owned(),
-        public_key: app.ledger_public_key,
-    };
+    let log_key = LogKey::single(LOG_ORIGIN_DEFAULT, app.ledger_public_key);
     let write_bundle = |name: &str, note: &str, size: u64| {
         let mut connection = app.pool.get().unwrap();
         let bundle =

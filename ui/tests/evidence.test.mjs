@@ -161,6 +161,28 @@ test("a settlement document altered inside the log entry fails its document hash
   assert.deepEqual(failed(result), ["inclusion_proof", "document_hash"]);
 });
 
+test("after a rotation, a checkpoint and a settlement signed by a listed retired key still verify", async () => {
+  const newer = await ledgerKey();
+  const retired = { ...log.keys.log, valid_to: "2025-09-01T00:00:00Z" };
+  const keys = { log: newer.keys.log, retired: [retired] };
+  const result = await evidence(3, { keys, settlement: log.settlement });
+  assert.deepEqual(failed(result), [], JSON.stringify(result.checks));
+  const signature = result.checks.find((check) => check.id === "checkpoint_signature");
+  assert.match(signature.detail, /retired key/);
+});
+
+test("a retired key outside its window, or a key not listed, does not verify", async () => {
+  const newer = await ledgerKey();
+  const early = { ...log.keys.log, valid_to: "2025-07-01T00:00:00Z" };
+  const result = await evidence(3, { keys: { log: newer.keys.log, retired: [early] }, settlement: log.settlement });
+  assert.deepEqual(failed(result), ["settlement_signature"]);
+  const unlisted = await evidence(3, { keys: { log: newer.keys.log, retired: [] }, settlement: log.settlement });
+  assert.deepEqual(failed(unlisted), ["checkpoint_signature", "inclusion_proof", "settlement_signature"]);
+  const forgedVkey = { ...log.keys.log, vkey: newer.keys.log.vkey, valid_to: "2025-09-01T00:00:00Z" };
+  const forged = await evidence(0, { keys: { log: newer.keys.log, retired: [forgedVkey] } });
+  assert.ok(failed(forged).includes("checkpoint_signature"));
+});
+
 test("Node's WebCrypto has Ed25519, so the probe says so", async () => {
   const { ed25519Supported } = await import("../evidence.js");
   assert.equal(await ed25519Supported(), true);

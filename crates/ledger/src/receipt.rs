@@ -5,7 +5,7 @@
 //! ledger signed, and the document inside it is the one the ledger sealed.
 
 use basin_audit::hash::leaf_hash;
-use basin_audit::note::{verify_tlog_proof, Checkpoint, NoteError, TlogProof};
+use basin_audit::note::{key_id_hex, verify_tlog_proof, Checkpoint, NoteError, TlogProof};
 use ed25519_dalek::VerifyingKey;
 
 use crate::entry::{Entry, EntryDecodeError, LoggedDocument, SealError, TypedEntry};
@@ -40,6 +40,8 @@ pub enum ReceiptError {
     Seal(SealError),
     #[error("the sealed document does not have its fields: {0}")]
     Document(String),
+    #[error("no ledger key was given")]
+    NoKey,
 }
 
 /// Builds the receipt text for the leaf at `index` (the server's side).
@@ -64,10 +66,28 @@ pub fn verify_settlement_receipt(
     origin: &str,
     public_key: &VerifyingKey,
 ) -> Result<VerifiedReceipt, ReceiptError> {
+    verify_settlement_receipt_with_keys(text, origin, std::slice::from_ref(public_key))
+}
+
+/// The same with several keys of the ledger (API.md "Keys and rotation"): the checkpoint must
+/// verify with one of them, and the settlement's seal with the one its `key_id` names (after a
+/// rotation, a receipt's checkpoint may be signed by the new key and its settlement by the old).
+pub fn verify_settlement_receipt_with_keys(
+    text: &str,
+    origin: &str,
+    public_keys: &[VerifyingKey],
+) -> Result<VerifiedReceipt, ReceiptError> {
     let parsed = TlogProof::parse(text).map_err(ReceiptError::Format)?;
     let leaf = parsed.extra.as_deref().ok_or(ReceiptError::NoLeaf)?;
-    let (_, checkpoint) = verify_tlog_proof(text, &leaf_hash(leaf), origin, public_key)
-        .map_err(ReceiptError::Proof)?;
+    let mut proved = Err(ReceiptError::NoKey);
+    for public_key in public_keys {
+        proved = verify_tlog_proof(text, &leaf_hash(leaf), origin, public_key)
+            .map_err(ReceiptError::Proof);
+        if proved.is_ok() {
+            break;
+        }
+    }
+    let (_, checkpoint) = proved?;
     let typed = TypedEntry::from_leaf(leaf).map_err(ReceiptError::Leaf)?;
     if typed.index != parsed.index {
         return Err(ReceiptError::IndexMismatch {
@@ -78,8 +98,13 @@ pub fn verify_settlement_receipt(
     let Entry::SettlementIssued(issued) = &typed.entry else {
         return Err(ReceiptError::NotASettlement(typed.entry.kind()));
     };
+    let sealing_key = public_keys
+        .iter()
+        .find(|key| key_id_hex(origin, key) == issued.key_id)
+        .or(public_keys.first())
+        .ok_or(ReceiptError::NoKey)?;
     issued
-        .check_seal(origin, public_key)
+        .check_seal(origin, sealing_key)
         .map_err(ReceiptError::Seal)?;
     let document = issued
         .typed_document()

@@ -14,7 +14,7 @@ use crate::api::state::AppState;
 use crate::model::registry::Station;
 use crate::model::time::utc_text;
 use crate::store::readings::{self, BatchOutcome, BatchReceipt, NewBatch};
-use crate::store::registry;
+use crate::store::registry::{self, StationKey};
 
 /// Longest `Signature` header examined (a base64 Ed25519 signature is 88 characters).
 const SIGNATURE_HEADER_BYTES_MAX: usize = 256;
@@ -42,12 +42,19 @@ pub async fn post_readings(
     }
     let signature = signature_header(&request)?;
     let station_code = body.value.station.clone();
-    let station = state
-        .run(move |connection| Ok(registry::find_station(connection, &station_code)?))
+    let (station, keys) = state
+        .run(move |connection| {
+            let station = registry::find_station(connection, &station_code)?;
+            let keys = match &station {
+                Some(_) => registry::station_keys(connection, &station_code)?,
+                None => Vec::new(),
+            };
+            Ok(station.map(|station| (station, keys)))
+        })
         .await?
         .ok_or_else(|| ApiError::invalid_field("/station", "unknown station"))?;
     let body_sha256 = hex::encode(Sha256::digest(&body.bytes));
-    check_signature(&station, signature.as_deref(), &body_sha256)?;
+    let signed_by = check_signature(&station, &keys, signature.as_deref(), &body_sha256)?;
     let now = chrono::Utc::now();
     let new_readings = validate_batch(&body.value, &station.section, now).map_err(batch_problem)?;
     let bytes = body.bytes.to_vec();
@@ -63,7 +70,7 @@ pub async fn post_readings(
                     body: &bytes,
                     body_sha256: &body_sha256,
                     signature: signature.as_deref(),
-                    key_id: signature.as_ref().and(station.key_id.as_deref()),
+                    key_id: signed_by.as_deref(),
                     received_at: &utc_text(now),
                     readings: new_readings,
                 },
@@ -95,15 +102,17 @@ fn signature_header(request: &HttpRequest) -> Result<Option<String>, ApiError> {
         .map_err(|_| invalid())
 }
 
-/// A station registered with a key must sign every batch, whoever posts it.
+/// A station with keys must sign every batch, whoever posts it, with a key active now (API.md
+/// "Keys and rotation"). Returns the id of the key that verified, if the station signs.
 fn check_signature(
     station: &Station,
+    keys: &[StationKey],
     signature: Option<&str>,
     body_sha256: &str,
-) -> Result<(), ApiError> {
-    let Some(public_key) = &station.public_key else {
-        return Ok(());
-    };
+) -> Result<Option<String>, ApiError> {
+    if keys.is_empty() {
+        return Ok(None);
+    }
     let Some(signature) = signature else {
         return Err(ApiError::Unauthorized {
             detail: format!(
@@ -113,21 +122,36 @@ fn check_signature(
             problem: FieldProblem::header("Signature", "required for this station"),
         });
     };
-    let key = crate::api::checks::parse_public_key(public_key).map_err(|message| {
-        ApiError::internal(crate::store::StoreError::Corrupt(format!(
-            "station key: {message}"
-        )))
-    })?;
     let message = basin_audit::messages::readings_message(body_sha256).map_err(|error| {
         ApiError::internal(crate::store::StoreError::Corrupt(error.to_string()))
     })?;
-    basin_audit::messages::verify_signature(&message, &key, signature).map_err(|_| {
-        ApiError::invalid(vec![FieldProblem::header(
-            "Signature",
-            format!(
-                "does not verify with the key of station {} over this body",
-                station.code
-            ),
-        )])
-    })
+    let mut retired_match = None;
+    for key in keys {
+        let public_key =
+            crate::api::checks::parse_public_key(&key.public_key).map_err(|message| {
+                ApiError::internal(crate::store::StoreError::Corrupt(format!(
+                    "station key: {message}"
+                )))
+            })?;
+        if basin_audit::messages::verify_signature(&message, &public_key, signature).is_ok() {
+            match &key.retired_at {
+                None => return Ok(Some(key.key_id.clone())),
+                Some(retired_at) => retired_match = Some((&key.key_id, retired_at)),
+            }
+        }
+    }
+    let detail = match retired_match {
+        Some((key_id, retired_at)) => format!(
+            "was made with key {key_id} of station {}, retired at {retired_at}",
+            station.code
+        ),
+        None => format!(
+            "does not verify with any active key of station {} over this body",
+            station.code
+        ),
+    };
+    Err(ApiError::invalid(vec![FieldProblem::header(
+        "Signature",
+        detail,
+    )]))
 }

@@ -61,7 +61,7 @@ pub async fn create(
     caller.require_admin()?;
     let request = body.value;
     let mut checks = Checks::default();
-    checks.code("/code", &request.code);
+    checks.owner_code("/code", &request.code);
     checks.text("/name", &request.name);
     if let Some(parent) = &request.parent {
         checks.code("/parent", parent);

@@ -3,6 +3,7 @@
 mod basins;
 mod jurisdictions;
 mod sections;
+mod station_keys;
 mod stations;
 
 use actix_web::HttpResponse;
@@ -24,7 +25,9 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(sections::get)
         .service(stations::create)
         .service(stations::list)
-        .service(stations::get);
+        .service(stations::get)
+        .service(station_keys::add_key)
+        .service(station_keys::retire_key);
 }
 
 /// 201 with the resource as `GET` returns it and where to find it.

@@ -50,7 +50,7 @@ pub async fn create(
     caller.require_admin()?;
     let request = body.value;
     let mut checks = Checks::default();
-    checks.code("/code", &request.code);
+    checks.owner_code("/code", &request.code);
     checks.text("/name", &request.name);
     checks.code("/section", &request.section);
     let key = request

@@ -98,7 +98,7 @@ pub fn complete_checkpoint(
         CheckpointPlan::Sign { tree_size, root } => (tree_size, root),
     };
     let note = key
-        .sign_checkpoint(tree_size, root)
+        .sign_checkpoint(tree_size, root, signed_at)
         .map_err(|error| StoreError::Corrupt(format!("cannot sign checkpoint: {error}")))?;
     let inserted = diesel::insert_into(log_checkpoints::table)
         .values((

@@ -6,6 +6,7 @@
 mod basins;
 mod jurisdictions;
 mod sections;
+mod station_keys;
 mod stations;
 
 pub use basins::{create_basin, get_basin, list_basins};
@@ -14,6 +15,7 @@ pub use jurisdictions::{
     list_jurisdictions, retire_jurisdiction_key, NewKey,
 };
 pub use sections::{create_section, find_section, get_section, list_sections};
+pub use station_keys::{add_station_key, retire_station_key, station_keys, StationKey};
 pub use stations::{create_station, find_station, get_station, list_stations};
 
 use basin_ledger_core::entry::Entry;

@@ -82,6 +82,15 @@ pub fn create_station(
             stations::created_at.eq(&station.created_at),
         ))
         .execute(connection)?;
+    if let (Some(public_key), Some(key_id)) = (&station.public_key, &station.key_id) {
+        super::station_keys::insert(
+            connection,
+            &station.code,
+            key_id,
+            public_key,
+            &station.created_at,
+        )?;
+    }
     log_created(
         connection,
         log,

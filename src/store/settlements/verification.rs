@@ -5,7 +5,9 @@
 //! against the batch that recorded it. No replay: the work is bounded by the settlement's inputs.
 
 use basin_audit::hash::{hash_from_hex, leaf_hash};
-use basin_audit::messages::{ack_message, settlement_message, verify_signature};
+use basin_audit::messages::{
+    ack_message, parse_public_key_base64, settlement_message, verify_signature,
+};
 use basin_audit::proof::{verify_inclusion, InclusionCheck};
 use basin_audit::tree;
 use basin_ledger_core::entry::{Entry, LoggedDocument, TypedEntry};
@@ -63,12 +65,20 @@ pub fn verify_settlement(
     if !document_hash_ok {
         problems.push("the stored document does not hash to its document_sha256".to_owned());
     }
-    let signature_ok = row.key_id == input.ledger_key.key_id()
-        && settlement_message(&row.document_sha256)
+    // Signed by the ledger key in force when it was issued: after a rotation that may be a
+    // retired key (API.md "Keys and rotation"), whose signatures stay valid for ever.
+    let in_force = match store::ledger_keys::in_force_at_index(connection, row.log_index)? {
+        Some(record) => parse_public_key_base64(&record.public_key)
             .ok()
-            .is_some_and(|message| {
-                verify_signature(&message, &input.ledger_key.public_key(), &row.signature).is_ok()
-            });
+            .filter(|_| record.key_id == row.key_id),
+        // A database that never registered a key (tests that build one by hand).
+        None => (row.key_id == input.ledger_key.key_id()).then(|| input.ledger_key.public_key()),
+    };
+    let signature_ok = in_force.is_some_and(|public_key| {
+        settlement_message(&row.document_sha256)
+            .ok()
+            .is_some_and(|message| verify_signature(&message, &public_key, &row.signature).is_ok())
+    });
     if !signature_ok {
         problems.push("the ledger signature does not verify".to_owned());
     }

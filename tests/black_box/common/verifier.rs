@@ -18,10 +18,7 @@ where
     pub async fn verify_as_auditor(&self) -> Result<Report, Failure> {
         let checkpoint = self.published_checkpoint().await;
         let size: u64 = checkpoint.lines().nth(1).unwrap().parse().unwrap();
-        let log_key = LogKey {
-            origin: LOG_ORIGIN_DEFAULT.to_owned(),
-            public_key: self.ledger_public_key,
-        };
+        let log_key = LogKey::single(LOG_ORIGIN_DEFAULT, self.ledger_public_key);
         let mut connection = self.pool.get().unwrap();
         let bundle = bundle_from_database(&mut connection, checkpoint, size, log_key).unwrap();
         verify_bundle(

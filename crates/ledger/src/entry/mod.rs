@@ -21,6 +21,7 @@ pub use agreement::{AgreementVersionLogged, VersionEnds};
 pub use readings::{ReadingInvalidated, ReadingsBatchLogged};
 pub use registry::{
     BasinCreated, JurisdictionCreated, KeyChange, LoggedKey, SectionCreated, StationCreated,
+    LEDGER_KEY_OWNER,
 };
 pub use seal::SealError;
 pub use settlement::{

@@ -59,7 +59,11 @@ pub struct StationCreated {
     pub created_at: String,
 }
 
-/// `key.added` and `key.retired`: a bureau key of a jurisdiction.
+/// The owner of the ledger's own keys in `key.added` / `key.retired` (API.md "Keys and rotation").
+pub const LEDGER_KEY_OWNER: &str = "ledger";
+
+/// `key.added` and `key.retired`: a bureau key of a jurisdiction, a station's key, or (owner
+/// [`LEDGER_KEY_OWNER`]) the ledger's own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyChange {

@@ -15,10 +15,57 @@ pub struct BundleEntry {
     pub leaf_hash: String,
 }
 
+/// The ledger's keys: the one in force, and the retired ones (API.md "Keys and rotation"),
+/// whose signatures made before their `valid_to` stay valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogKey {
     pub origin: String,
+    /// The key in force.
     pub public_key: VerifyingKey,
+    /// Earlier keys of the same origin, oldest first.
+    pub retired: Vec<VerifyingKey>,
+}
+
+impl LogKey {
+    /// A ledger that never rotated its key.
+    pub fn single(origin: &str, public_key: VerifyingKey) -> Self {
+        Self {
+            origin: origin.to_owned(),
+            public_key,
+            retired: Vec::new(),
+        }
+    }
+
+    /// Every key, the one in force first.
+    pub fn keys(&self) -> impl Iterator<Item = &VerifyingKey> {
+        std::iter::once(&self.public_key).chain(&self.retired)
+    }
+
+    /// The key with this C2SP key id (lowercase hex), if it is one of the ledger's.
+    pub fn by_key_id(&self, key_id: &str) -> Option<&VerifyingKey> {
+        self.keys()
+            .find(|key| basin_audit::note::key_id_hex(&self.origin, key) == key_id)
+    }
+
+    /// Verifies a checkpoint note signed by any of the ledger's keys (the key in force is tried
+    /// first); returns the tree head and the key id of the key that verified it. Which keys
+    /// may sign which sizes is checked against the log (`log_checks::check_signing_window`).
+    pub fn verify_checkpoint(
+        &self,
+        note: &str,
+    ) -> Result<(basin_audit::Checkpoint, String), basin_audit::NoteError> {
+        let verify = |key: &VerifyingKey| {
+            basin_audit::note::verify_checkpoint(note, &self.origin, key)
+                .map(|checkpoint| (checkpoint, basin_audit::note::key_id_hex(&self.origin, key)))
+        };
+        // The error reported is the one for the key in force: that is the key a reader expects.
+        verify(&self.public_key).or_else(|error| {
+            self.retired
+                .iter()
+                .find_map(|key| verify(key).ok())
+                .ok_or(error)
+        })
+    }
 }
 
 /// A reading as the ledger serves it; the verifier rebuilds each from the batch evidence and the
@@ -86,23 +133,38 @@ impl EvidenceSource for Bundle {
     }
 }
 
-/// The `log` member of `GET /v1/keys`.
+/// The `log` and `retired` members of `GET /v1/keys`.
 pub fn log_key_from_keys_json(keys: &serde_json::Value) -> Result<LogKey, String> {
     let origin = keys["log"]["origin"]
         .as_str()
         .ok_or("keys.log.origin is missing")?;
-    let vkey = keys["log"]["vkey"]
-        .as_str()
-        .ok_or("keys.log.vkey is missing")?;
-    let (name, public_key) =
-        basin_audit::note::parse_vkey(vkey).map_err(|error| format!("keys.log.vkey: {error}"))?;
-    if name != origin {
-        return Err(format!(
-            "keys.log.vkey names {name:?}, not the origin {origin:?}"
-        ));
-    }
+    let public_key = key_of(&keys["log"], "keys.log", origin)?;
+    let retired = match keys.get("retired") {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(position, item)| key_of(item, &format!("keys.retired[{position}]"), origin))
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("keys.retired is not an array".into()),
+    };
     Ok(LogKey {
         origin: origin.to_owned(),
         public_key,
+        retired,
     })
+}
+
+fn key_of(item: &serde_json::Value, place: &str, origin: &str) -> Result<VerifyingKey, String> {
+    let vkey = item["vkey"]
+        .as_str()
+        .ok_or_else(|| format!("{place}.vkey is missing"))?;
+    let (name, public_key) =
+        basin_audit::note::parse_vkey(vkey).map_err(|error| format!("{place}.vkey: {error}"))?;
+    if name != origin {
+        return Err(format!(
+            "{place}.vkey names {name:?}, not the origin {origin:?}"
+        ));
+    }
+    Ok(public_key)
 }

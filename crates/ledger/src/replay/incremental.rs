@@ -232,10 +232,10 @@ mod tests {
     }
 
     fn key() -> LogKey {
-        LogKey {
-            origin: "test/log".into(),
-            public_key: ed25519_dalek::SigningKey::from_bytes(&[1; 32]).verifying_key(),
-        }
+        LogKey::single(
+            "test/log",
+            ed25519_dalek::SigningKey::from_bytes(&[1; 32]).verifying_key(),
+        )
     }
 
     fn prepared(leaves: &[Vec<u8>], from: u64) -> Vec<PreparedEntry> {

@@ -3,7 +3,6 @@
 
 use basin_audit::entry::{parse_leaf, ChainWalker, LogEntry};
 use basin_audit::hash::{hash_from_hex, leaf_hash, Hash};
-use basin_audit::note::verify_checkpoint;
 use basin_audit::tree::{self, MemoryTree};
 
 use super::bundle::{BundleEntry, LogKey};
@@ -58,9 +57,14 @@ fn root_of(leaf_hashes: &[Hash]) -> Result<Hash, Failure> {
         .map_err(|error| Failure::general(format!("tree: {error}")))
 }
 
-/// The checkpoint must be signed by the log key and commit to exactly these leaves.
-pub fn check_checkpoint(note: &str, key: &LogKey, leaf_hashes: &[Hash]) -> Result<Hash, Failure> {
-    let checkpoint = verify_checkpoint(note, &key.origin, &key.public_key).map_err(|error| {
+/// The checkpoint must be signed by a ledger key and commit to exactly these leaves. Returns
+/// the root and the id of the key that signed.
+pub fn check_checkpoint(
+    note: &str,
+    key: &LogKey,
+    leaf_hashes: &[Hash],
+) -> Result<(Hash, String), Failure> {
+    let (checkpoint, signed_by) = key.verify_checkpoint(note).map_err(|error| {
         Failure::general(format!(
             "the checkpoint does not verify with the log key: {error}"
         ))
@@ -80,16 +84,17 @@ pub fn check_checkpoint(note: &str, key: &LogKey, leaf_hashes: &[Hash]) -> Resul
             hex::encode(root)
         )));
     }
-    Ok(root)
+    Ok((root, signed_by))
 }
 
 /// An older checkpoint must be a prefix of this log: the root of its first `size` leaves.
+/// Returns its size and the id of the key that signed it.
 pub fn check_consistency(
     old_note: &str,
     key: &LogKey,
     leaf_hashes: &[Hash],
-) -> Result<(), Failure> {
-    let old = verify_checkpoint(old_note, &key.origin, &key.public_key).map_err(|error| {
+) -> Result<(u64, String), Failure> {
+    let (old, signed_by) = key.verify_checkpoint(old_note).map_err(|error| {
         Failure::general(format!(
             "the old checkpoint does not verify with the log key: {error}"
         ))
@@ -110,5 +115,5 @@ pub fn check_consistency(
             "the log is not consistent with the old checkpoint: its history was rewritten",
         ));
     }
-    Ok(())
+    Ok((old.size, signed_by))
 }

@@ -6,6 +6,7 @@
 
 pub mod bundle;
 pub mod incremental;
+pub mod ledger_keys;
 mod log_checks;
 mod pairs;
 mod readings;
@@ -13,6 +14,8 @@ mod settlements;
 pub mod signatures;
 mod source;
 mod state;
+#[cfg(test)]
+mod station_key_tests;
 
 use basin_audit::Hash;
 
@@ -74,10 +77,12 @@ pub fn verify_bundle(
 ) -> Result<Report, Failure> {
     let entries = log_checks::check_entries(&bundle.entries)?;
     let leaf_hashes: Vec<Hash> = entries.iter().map(|(_, leaf_hash)| *leaf_hash).collect();
-    let root = log_checks::check_checkpoint(&bundle.checkpoint, &bundle.log_key, &leaf_hashes)?;
-    if let Some(old) = options.old_checkpoint {
-        log_checks::check_consistency(old, &bundle.log_key, &leaf_hashes)?;
-    }
+    let (root, signed_by) =
+        log_checks::check_checkpoint(&bundle.checkpoint, &bundle.log_key, &leaf_hashes)?;
+    let old_signed_by = options
+        .old_checkpoint
+        .map(|old| log_checks::check_consistency(old, &bundle.log_key, &leaf_hashes))
+        .transpose()?;
     let mut state = LedgerState::default();
     let mut settlements = SettlementRecomputation::default();
     let total = entries.len() as u64;
@@ -91,6 +96,13 @@ pub fn verify_bundle(
             state.apply(&typed, bundle, &mut signatures)?;
         }
         progress(entry.index + 1, total);
+    }
+    // Which key may sign which sizes is known only once the log's key entries are replayed.
+    state.ledger_keys.check_checkpoint_key(&signed_by, total)?;
+    if let Some((old_size, old_signed_by)) = old_signed_by {
+        state
+            .ledger_keys
+            .check_checkpoint_key(&old_signed_by, old_size)?;
     }
     verify_signature_checks(&signatures)?;
     state.compare_readings(&bundle.readings)?;

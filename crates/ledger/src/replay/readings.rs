@@ -41,7 +41,19 @@ impl LedgerState {
             .stations
             .get(&logged.station)
             .ok_or_else(|| fail(format!("batch of unregistered station {station_code}")))?;
-        if let Some(public_key) = &station.public_key {
+        let section = station.section.as_str().to_owned();
+        // A station that ever held a key signs every batch, with a key active at this entry
+        // (API.md "Keys and rotation"); the entry names the key that verified at receipt.
+        if let Some(active) = self.station_key_sets.get(&logged.station) {
+            let key_id = logged
+                .key_id
+                .as_deref()
+                .ok_or_else(|| fail(format!("batch {name} of a signing station names no key")))?;
+            let public_key = active.get(key_id).ok_or_else(|| {
+                fail(format!(
+                    "batch {name} is signed by key {key_id}, not an active key of station {station_code}"
+                ))
+            })?;
             let key = match self.station_keys.get(public_key) {
                 Some(key) => *key,
                 None => {
@@ -73,7 +85,6 @@ impl LedgerState {
             )?);
             self.signed_batches_checked += 1;
         }
-        let section = station.section.as_str().to_owned();
         let body: BatchBody = serde_json::from_slice(&evidence.body)
             .map_err(|error| fail(format!("batch body is not a readings request: {error}")))?;
         let received_at = parse_instant(time).map_err(|error| fail(format!("time: {error}")))?;

@@ -114,8 +114,9 @@ impl SettlementRecomputation {
         log_key: &LogKey,
     ) -> Result<(), String> {
         let digest = &issued.document_sha256;
+        let sealed_by = state.ledger_keys.settlement_key(&issued.key_id, log_key)?;
         issued
-            .check_seal(&log_key.origin, &log_key.public_key)
+            .check_seal(&log_key.origin, &sealed_by)
             .map_err(|error| error.to_string())?;
         let document = issued
             .typed_document()

@@ -9,11 +9,12 @@ use basin_domain::Code;
 use serde::{Deserialize, Serialize};
 
 use super::bundle::EvidenceSource;
+use super::ledger_keys::LedgerKeyHistory;
 use super::signatures::SignatureCheck;
 use super::Failure;
 use crate::entry::{
     AgreementVersionLogged, BasinCreated, Entry, JurisdictionCreated, SectionCreated,
-    StationCreated, TypedEntry,
+    StationCreated, TypedEntry, LEDGER_KEY_OWNER,
 };
 use crate::settlement::decisions::PartyKey;
 use crate::settlement::inputs::add_logged_version;
@@ -56,6 +57,14 @@ pub struct LedgerState {
     pub readings: BTreeMap<i64, ReplayedReading>,
     pub batches_checked: usize,
     pub signed_batches_checked: usize,
+    /// Each signing station's active keys (key id → base64 public key): its key at creation,
+    /// then `key.added` / `key.retired` with the station as owner. An empty set still means
+    /// the station signs: all its keys are retired.
+    #[serde(default)]
+    pub station_key_sets: BTreeMap<Code, BTreeMap<String, String>>,
+    /// The ledger's own keys as the log rotated them.
+    #[serde(default)]
+    pub ledger_keys: LedgerKeyHistory,
     /// Station keys already decoded (a point decompression each), by their base64 text.
     #[serde(skip)]
     pub(super) station_keys: BTreeMap<String, ed25519_dalek::VerifyingKey>,
@@ -83,10 +92,30 @@ impl LedgerState {
                 self.sections.insert(body.code.clone(), body.clone());
             }
             Entry::StationCreated(body) => {
+                if let (Some(public_key), Some(key_id)) = (&body.public_key, &body.key_id) {
+                    self.station_key_sets.insert(
+                        body.code.clone(),
+                        BTreeMap::from([(key_id.clone(), public_key.clone())]),
+                    );
+                }
                 self.stations.insert(body.code.clone(), body.clone());
             }
             Entry::KeyAdded(key) | Entry::KeyRetired(key) => {
                 let retired = matches!(typed.entry, Entry::KeyRetired(_));
+                if key.owner.as_str() == LEDGER_KEY_OWNER {
+                    return self.ledger_keys.apply(index, retired, key);
+                }
+                if self.stations.contains_key(&key.owner)
+                    && !self.jurisdictions.contains_key(&key.owner)
+                {
+                    let active = self.station_key_sets.entry(key.owner.clone()).or_default();
+                    if retired {
+                        active.remove(&key.key_id);
+                    } else {
+                        active.insert(key.key_id.clone(), key.public_key.clone());
+                    }
+                    return Ok(());
+                }
                 self.jurisdiction_keys.insert(
                     (key.owner.clone(), key.key_id.clone()),
                     PartyKey {
