@@ -8,11 +8,13 @@ pub mod bundle;
 pub mod incremental;
 mod log_checks;
 mod pairs;
+mod reading_ids;
 mod readings;
 mod settlements;
 pub mod signatures;
 mod source;
 mod state;
+pub mod stored;
 
 use basin_audit::Hash;
 
@@ -23,6 +25,7 @@ pub use incremental::{prepare_entry, PreparedEntry, Verifier};
 pub use settlements::SettlementRecomputation;
 pub use signatures::{verify_signature_checks, SignatureCheck};
 pub use state::{LedgerState, ReplayedReading};
+pub use stored::{NoStoredReadings, StoredReadings};
 
 use crate::entry::TypedEntry;
 
@@ -88,7 +91,7 @@ pub fn verify_bundle(
         if typed.entry.is_settlement() {
             settlements.check(&typed, &state, &bundle.log_key)?;
         } else {
-            state.apply(&typed, bundle, &mut signatures)?;
+            state.apply(&typed, bundle, &mut signatures, &mut NoStoredReadings)?;
         }
         progress(entry.index + 1, total);
     }

@@ -2,14 +2,16 @@
 //! (with each range cut short by later versions) and every reading with its status, exactly as
 //! they stood at each entry.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use basin_domain::Code;
 
 use serde::{Deserialize, Serialize};
 
 use super::bundle::EvidenceSource;
+use super::reading_ids::ReadingIds;
 use super::signatures::SignatureCheck;
+use super::stored::StoredReadings;
 use super::Failure;
 use crate::entry::{
     AgreementVersionLogged, BasinCreated, Entry, JurisdictionCreated, SectionCreated,
@@ -53,7 +55,17 @@ pub struct LedgerState {
     pub jurisdiction_keys: BTreeMap<(Code, String), PartyKey>,
     /// Agreement → its versions, oldest first.
     pub agreement_versions: BTreeMap<Code, Vec<AgreementVersionLogged>>,
+    /// The readings held in memory: all of them, or (when `readings_partial`) those this run
+    /// added or read from [`StoredReadings`]. Not in the snapshot: the caller stores them as rows.
+    #[serde(skip)]
     pub readings: BTreeMap<i64, ReplayedReading>,
+    #[serde(skip)]
+    pub(super) readings_partial: bool,
+    /// Readings added or changed since the caller last took them.
+    #[serde(skip)]
+    pub(super) changed_readings: BTreeSet<i64>,
+    /// Every reading id used so far.
+    pub(super) reading_ids: ReadingIds,
     pub batches_checked: usize,
     pub signed_batches_checked: usize,
     /// Station keys already decoded (a point decompression each), by their base64 text.
@@ -62,6 +74,11 @@ pub struct LedgerState {
 }
 
 impl LedgerState {
+    /// How many readings the log recorded so far (held in memory or not).
+    pub fn reading_count(&self) -> u64 {
+        self.reading_ids.count()
+    }
+
     /// Applies one entry. Settlement entries change nothing here: the settlement check follows
     /// them, seeing this state exactly as of each one.
     /// Station signatures are not checked here but pushed onto `signatures`.
@@ -70,6 +87,7 @@ impl LedgerState {
         typed: &TypedEntry,
         evidence: &dyn EvidenceSource,
         signatures: &mut Vec<SignatureCheck>,
+        stored: &mut dyn StoredReadings,
     ) -> Result<(), Failure> {
         let index = typed.index;
         match &typed.entry {
@@ -97,11 +115,11 @@ impl LedgerState {
             }
             Entry::AgreementVersion(version) => self.apply_version(version),
             Entry::ReadingsBatch(batch) => {
-                self.apply_batch(index, &typed.time, batch, evidence, signatures)?
+                self.apply_batch(index, &typed.time, batch, evidence, signatures, stored)?
             }
             Entry::ReadingInvalidated(invalidated) => {
                 let id = invalidated.reading_id;
-                let reading = self.readings.get_mut(&id).ok_or_else(|| {
+                let reading = self.reading_to_change(id, stored)?.ok_or_else(|| {
                     Failure::at(index, format!("invalidates unknown reading {id}"))
                 })?;
                 reading.invalidated = true;
