@@ -3,7 +3,8 @@
 //! store, then at 10k, 100k and 1M entries (those up to the size asked for, and that size):
 //! - the log build rate,
 //! - hash tile, entry bundle and inclusion proof latency p50/p99 (random positions),
-//! - `GET /v1/settlements/{id}/verification` latency p50/p99 (every demo settlement in turn),
+//! - `GET /v1/settlements/{id}/verification` latency p50/p99 (every demo settlement in turn);
+//!
 //! and at the largest size `verify --url --state` three times: the whole log, then after 1,000
 //! more entries, then after 10,000 more (the incremental verify of the last 10,000 entries).
 //!
