@@ -17,9 +17,10 @@ use basin_audit::Checkpoint;
 use serde::{Deserialize, Serialize};
 
 use super::bundle::{BatchEvidence, LogKey};
+use super::reading::ReplayedReading;
 use super::settlements::SettlementRecomputation;
 use super::signatures::SignatureCheck;
-use super::state::{LedgerState, ReplayedReading};
+use super::state::LedgerState;
 use super::stored::StoredReadings;
 use super::Failure;
 use crate::entry::{Entry, TypedEntry};

@@ -5,9 +5,11 @@
 //! every settlement is recomputed through the same input path the server issues with.
 
 pub mod bundle;
+mod held;
 pub mod incremental;
 mod log_checks;
 mod pairs;
+mod reading;
 mod reading_ids;
 mod readings;
 mod settlements;
@@ -22,9 +24,10 @@ pub use bundle::{
     BatchEvidence, Bundle, BundleEntry, EvidenceSource, ExportedReading, ExportedSettlement, LogKey,
 };
 pub use incremental::{prepare_entry, PreparedEntry, Verifier};
+pub use reading::ReplayedReading;
 pub use settlements::SettlementRecomputation;
 pub use signatures::{verify_signature_checks, SignatureCheck};
-pub use state::{LedgerState, ReplayedReading};
+pub use state::LedgerState;
 pub use stored::{NoStoredReadings, StoredReadings};
 
 use crate::entry::TypedEntry;

@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 use sha2::{Digest, Sha256};
 
 use super::bundle::{EvidenceSource, ExportedReading};
+use super::reading::ReplayedReading;
 use super::signatures::SignatureCheck;
-use super::state::{LedgerState, ReplayedReading};
+use super::state::LedgerState;
 use super::stored::StoredReadings;
 use super::Failure;
 use crate::batch::{validate_batch, BatchBody, ReadingStatus};
