@@ -22,7 +22,9 @@ use basin_audit::messages::{readings_message, verify_signature};
 use basin_ledger::store::schema::{log_entries, reading_batches};
 use basin_ledger::store::DatabaseUrl;
 use basin_ledger::verify::chunk;
-use basin_ledger_core::replay::{BatchEvidence, LogKey, Verifier};
+use basin_ledger_core::replay::{
+    BatchEvidence, LogKey, NoStoredReadings, ReplayedReading, StoredReadings, Verifier,
+};
 use basin_ledger_core::settlement::document::sha256_hex;
 use common::signed_ledger::{append_signed_batches, register_signing_station};
 use diesel::prelude::*;
@@ -110,7 +112,13 @@ fn main() {
         if snapshot.is_none() && verifier.size() + part.len() as u64 > incremental_from {
             snapshot = Some((verifier.size(), verifier.to_snapshot().unwrap()));
         }
-        verify_part(&mut verifier, part, &evidence, &log_key);
+        verify_part(
+            &mut verifier,
+            part,
+            &evidence,
+            &log_key,
+            &mut NoStoredReadings,
+        );
     }
     let full_seconds = started.elapsed().as_secs_f64();
     let full_rate = entries as f64 / full_seconds;
@@ -121,10 +129,18 @@ fn main() {
     );
 
     let (from, bytes) = snapshot.unwrap_or((0, Verifier::default().to_snapshot().unwrap()));
+    // The readings before the snapshot, as the state database would serve them.
+    let mut stored: BTreeMap<i64, ReplayedReading> = verifier
+        .ledger
+        .readings
+        .values()
+        .filter(|reading| reading.log_index < from)
+        .map(|reading| (reading.id, reading.clone()))
+        .collect();
     let started = Instant::now();
     let mut resumed = Verifier::from_snapshot(&bytes).unwrap();
     for part in leaves[from as usize..].chunks(ENTRIES_PER_CHUNK) {
-        verify_part(&mut resumed, part, &evidence, &log_key);
+        verify_part(&mut resumed, part, &evidence, &log_key, &mut stored);
     }
     let saved = resumed.to_snapshot().unwrap();
     println!(
@@ -141,6 +157,7 @@ fn verify_part(
     part: &[(u64, Vec<u8>)],
     evidence: &BTreeMap<u64, BatchEvidence>,
     log_key: &LogKey,
+    stored: &mut dyn StoredReadings,
 ) {
     let (Some(first), Some(last)) = (part.first(), part.last()) else {
         return;
@@ -150,5 +167,5 @@ fn verify_part(
         .map(|(index, batch)| (*index, batch.clone()))
         .collect();
     let prepared = chunk::prepare(part).unwrap();
-    chunk::apply(verifier, &prepared, &evidence, log_key).unwrap();
+    chunk::apply(verifier, &prepared, &evidence, log_key, stored).unwrap();
 }

@@ -11,7 +11,7 @@ use anyhow::{anyhow, Context};
 use basin_audit::hash::hash_to_hex;
 use basin_audit::Checkpoint;
 use basin_ledger_core::replay::bundle::log_key_from_keys_json;
-use basin_ledger_core::replay::{Failure, LogKey, Verifier};
+use basin_ledger_core::replay::{Failure, LogKey, NoStoredReadings, Verifier};
 use serde::Serialize;
 
 use super::audit::{progress_bar, read_old_checkpoint};
@@ -189,7 +189,8 @@ pub fn verify_url(options: &UrlOptions<'_>) -> anyhow::Result<UrlReport> {
         if verifier.size() == previous_size && previous_size > 0 {
             store.save_verified_note(&note)?;
         } else {
-            store.save_verified(&note, verifier.size(), &verifier.to_snapshot()?)?;
+            let changed = verifier.take_changed_readings();
+            store.save_verified(&note, verifier.size(), &verifier.to_snapshot()?, &changed)?;
         }
     }
     if let Some(path) = options.old_checkpoint {
@@ -203,7 +204,7 @@ pub fn verify_url(options: &UrlOptions<'_>) -> anyhow::Result<UrlReport> {
         entries_verified: verifier.size() - start,
         reading_batches: verifier.ledger.batches_checked,
         signed_batches: verifier.ledger.signed_batches_checked,
-        readings: verifier.ledger.readings.len(),
+        readings: verifier.ledger.reading_count() as usize,
         settlements: verifier.settlements.settlements_checked(),
         fetched: remote.counts(),
     })
@@ -239,7 +240,15 @@ fn run_chunks(
             }
         });
         for fetched in receiver {
-            chunk::verify_chunk(verifier, fetched?, log_key, old)?;
+            let fetched = fetched?;
+            match store.as_mut() {
+                Some(store) => {
+                    chunk::verify_chunk(verifier, fetched, log_key, old, &mut store.readings())?
+                }
+                None => {
+                    chunk::verify_chunk(verifier, fetched, log_key, old, &mut NoStoredReadings)?
+                }
+            }
             if let Some(bar) = &bar {
                 bar.set_position(verifier.size());
             }
@@ -248,8 +257,9 @@ fn run_chunks(
                     let snapshot = verifier
                         .to_snapshot()
                         .map_err(|error| Failure::general(format!("state: {error}")))?;
+                    let changed = verifier.take_changed_readings();
                     store
-                        .save_progress(note, verifier.size(), &snapshot)
+                        .save_progress(note, verifier.size(), &snapshot, &changed)
                         .map_err(|error| Failure::general(error.to_string()))?;
                 }
             }

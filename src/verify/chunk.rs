@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use basin_audit::tile::{decode_bundle, decode_evidence, TileIndex, TILE_WIDTH_FULL};
 use basin_audit::Checkpoint;
 use basin_ledger_core::replay::{
-    prepare_entry, verify_signature_checks, BatchEvidence, Failure, LogKey, PreparedEntry, Verifier,
+    prepare_entry, verify_signature_checks, BatchEvidence, Failure, LogKey, PreparedEntry,
+    StoredReadings, Verifier,
 };
 use rayon::prelude::*;
 
@@ -100,8 +101,9 @@ pub fn apply(
     entries: &[PreparedEntry],
     evidence: &BTreeMap<u64, BatchEvidence>,
     log_key: &LogKey,
+    stored: &mut dyn StoredReadings,
 ) -> Result<(), Failure> {
-    let signatures = verifier.apply(entries, evidence, log_key)?;
+    let signatures = verifier.apply(entries, evidence, log_key, stored)?;
     signatures
         .par_chunks(SIGNATURES_PER_BATCH)
         .map(verify_signature_checks)
@@ -149,6 +151,7 @@ pub fn verify_chunk(
     fetched: FetchedEntries,
     log_key: &LogKey,
     old: Option<&Checkpoint>,
+    stored: &mut dyn StoredReadings,
 ) -> Result<(), Failure> {
     let prepared = prepare(&fetched.leaves)?;
     let mut evidence = fetched.evidence;
@@ -158,8 +161,14 @@ pub fn verify_chunk(
         .filter(|size| *size > here && *size < here + prepared.len() as u64)
         .map_or(prepared.len(), |size| (size - here) as usize);
     let later_evidence = evidence.split_off(&(here + split as u64));
-    apply(verifier, &prepared[..split], &evidence, log_key)?;
+    apply(verifier, &prepared[..split], &evidence, log_key, stored)?;
     check_old(verifier, old)?;
-    apply(verifier, &prepared[split..], &later_evidence, log_key)?;
+    apply(
+        verifier,
+        &prepared[split..],
+        &later_evidence,
+        log_key,
+        stored,
+    )?;
     check_old(verifier, old)
 }

@@ -4,6 +4,7 @@
 
 pub mod chunk;
 pub mod files;
+pub mod reading_rows;
 pub mod remote;
 pub mod served;
 pub mod state_store;

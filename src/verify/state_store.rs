@@ -11,6 +11,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Binary, Text};
 use diesel::sqlite::SqliteConnection;
 
+use basin_ledger_core::replay::ReplayedReading;
+
+use super::reading_rows::{self, Rows};
+
 pub const STATE_FILE: &str = "verifier.sqlite";
 
 const VERIFIED: &str = "verified";
@@ -61,6 +65,7 @@ impl StateStore {
                  snapshot BLOB NOT NULL
              );",
         )?;
+        connection.batch_execute(reading_rows::CREATE)?;
         Ok(Self { connection })
     }
 
@@ -101,28 +106,40 @@ impl StateStore {
         .map(|_| ())
     }
 
-    /// Records the progress of a run toward `target_checkpoint`, in one transaction.
+    /// The stored readings, for the verifier to read those it needs.
+    pub fn readings(&mut self) -> Rows<'_> {
+        Rows(&mut self.connection)
+    }
+
+    /// Records the progress of a run toward `target_checkpoint` (the snapshot and the readings
+    /// changed since the last save), in one transaction.
     pub fn save_progress(
         &mut self,
         target_checkpoint: &str,
         size: u64,
         snapshot: &[u8],
+        changed_readings: &[ReplayedReading],
     ) -> Result<(), StateError> {
         self.connection.immediate_transaction(|connection| {
-            Self::upsert(connection, PROGRESS, target_checkpoint, size, snapshot)
+            Self::upsert(connection, PROGRESS, target_checkpoint, size, snapshot)?;
+            reading_rows::write(connection, reading_rows::PROGRESS, changed_readings)
         })?;
         Ok(())
     }
 
-    /// Records a fully verified checkpoint and drops the progress, in one transaction.
+    /// Records a fully verified checkpoint (the snapshot, the progress rows and the readings
+    /// changed since the last save) and drops the progress, in one transaction.
     pub fn save_verified(
         &mut self,
         checkpoint: &str,
         size: u64,
         snapshot: &[u8],
+        changed_readings: &[ReplayedReading],
     ) -> Result<(), StateError> {
         self.connection.immediate_transaction(|connection| {
             Self::upsert(connection, VERIFIED, checkpoint, size, snapshot)?;
+            reading_rows::promote_progress(connection)?;
+            reading_rows::write(connection, reading_rows::VERIFIED, changed_readings)?;
             diesel::sql_query("DELETE FROM verifier_snapshots WHERE name = ?")
                 .bind::<Text, _>(PROGRESS)
                 .execute(connection)
@@ -142,9 +159,12 @@ impl StateStore {
 
     /// Drops the progress: its entries failed a check, the next run starts from the verified.
     pub fn drop_progress(&mut self) -> Result<(), StateError> {
-        diesel::sql_query("DELETE FROM verifier_snapshots WHERE name = ?")
-            .bind::<Text, _>(PROGRESS)
-            .execute(&mut self.connection)?;
+        self.connection.immediate_transaction(|connection| {
+            diesel::sql_query("DELETE FROM verifier_snapshots WHERE name = ?")
+                .bind::<Text, _>(PROGRESS)
+                .execute(connection)?;
+            reading_rows::drop_progress(connection)
+        })?;
         Ok(())
     }
 }

@@ -17,9 +17,11 @@ use basin_audit::Checkpoint;
 use serde::{Deserialize, Serialize};
 
 use super::bundle::{BatchEvidence, LogKey};
+use super::reading::ReplayedReading;
 use super::settlements::SettlementRecomputation;
 use super::signatures::SignatureCheck;
 use super::state::LedgerState;
+use super::stored::StoredReadings;
 use super::Failure;
 use crate::entry::{Entry, TypedEntry};
 
@@ -61,8 +63,12 @@ pub struct Verifier {
     pub settlements: SettlementRecomputation,
 }
 
+/// The snapshot layout; a snapshot of another format is refused, not misread.
+const SNAPSHOT_FORMAT: u32 = 2;
+
 #[derive(Serialize)]
 struct SnapshotOut<'a> {
+    format: u32,
     size: u64,
     range: Vec<String>,
     last_leaf_hash: Option<String>,
@@ -72,6 +78,7 @@ struct SnapshotOut<'a> {
 
 #[derive(Deserialize)]
 struct SnapshotIn {
+    format: u32,
     size: u64,
     range: Vec<String>,
     last_leaf_hash: Option<String>,
@@ -88,9 +95,12 @@ impl Verifier {
         self.range.root()
     }
 
-    /// The state as JSON bytes, for the caller to store.
+    /// The state as JSON bytes, for the caller to store, without the readings: the caller
+    /// stores those as rows ([`Verifier::take_changed_readings`]) and serves them back through
+    /// [`StoredReadings`], so the snapshot's size does not grow with the log.
     pub fn to_snapshot(&self) -> Result<Vec<u8>, serde_json::Error> {
         serde_json::to_vec(&SnapshotOut {
+            format: SNAPSHOT_FORMAT,
             size: self.range.size(),
             range: self.range.hashes().iter().map(hash_to_hex).collect(),
             last_leaf_hash: self.last_leaf_hash.as_ref().map(hash_to_hex),
@@ -102,6 +112,12 @@ impl Verifier {
     /// Reads back what [`Verifier::to_snapshot`] wrote.
     pub fn from_snapshot(bytes: &[u8]) -> Result<Self, String> {
         let snapshot: SnapshotIn = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        if snapshot.format != SNAPSHOT_FORMAT {
+            return Err(format!(
+                "snapshot format {} is not {SNAPSHOT_FORMAT}",
+                snapshot.format
+            ));
+        }
         let hashes = snapshot
             .range
             .iter()
@@ -115,22 +131,32 @@ impl Verifier {
         if last_leaf_hash.is_some() != (snapshot.size > 0) {
             return Err("the last leaf hash does not match the size".to_owned());
         }
+        let mut ledger = snapshot.ledger;
+        ledger.readings_partial = ledger.reading_count() > 0;
         Ok(Self {
             range,
             last_leaf_hash,
-            ledger: snapshot.ledger,
+            ledger,
             settlements: snapshot.settlements,
         })
     }
 
+    /// The readings added or changed since the last call (or since the snapshot it started
+    /// from), for the caller to store beside the next snapshot.
+    pub fn take_changed_readings(&mut self) -> Vec<ReplayedReading> {
+        self.ledger.take_changed_readings()
+    }
+
     /// Applies the next entries, in order: index, chain, tree, replay and settlement
     /// recomputation. Returns the station signatures still to check. `evidence` must hold the
-    /// evidence of exactly the `readings.batch` entries among them.
+    /// evidence of exactly the `readings.batch` entries among them; `stored` serves the
+    /// readings of earlier runs that a new entry needs.
     pub fn apply(
         &mut self,
         entries: &[PreparedEntry],
         evidence: &BTreeMap<u64, BatchEvidence>,
         log_key: &LogKey,
+        stored: &mut dyn StoredReadings,
     ) -> Result<Vec<SignatureCheck>, Failure> {
         let mut signatures = Vec::new();
         let mut batches = 0;
@@ -155,12 +181,16 @@ impl Verifier {
                 ));
             }
             if typed.entry.is_settlement() {
+                if matches!(typed.entry, Entry::SettlementIssued(_)) {
+                    self.ledger.hold_all_readings(stored)?;
+                }
                 self.settlements.check(typed, &self.ledger, log_key)?;
             } else {
                 if matches!(typed.entry, Entry::ReadingsBatch(_)) {
                     batches += 1;
                 }
-                self.ledger.apply(typed, evidence, &mut signatures)?;
+                self.ledger
+                    .apply(typed, evidence, &mut signatures, stored)?;
             }
             self.range.push(prepared.leaf_hash);
             self.last_leaf_hash = Some(prepared.leaf_hash);
@@ -210,6 +240,7 @@ impl Verifier {
 mod tests {
     use super::*;
     use crate::entry::BasinCreated;
+    use crate::replay::NoStoredReadings;
     use basin_audit::tree::{root, MemoryTree};
     use basin_domain::Code;
 
@@ -250,11 +281,21 @@ mod tests {
         let leaves = leaves(300, "basin");
         let mut verifier = Verifier::default();
         verifier
-            .apply(&prepared(&leaves[..100], 0), &BTreeMap::new(), &key())
+            .apply(
+                &prepared(&leaves[..100], 0),
+                &BTreeMap::new(),
+                &key(),
+                &mut NoStoredReadings,
+            )
             .unwrap();
         let mut resumed = Verifier::from_snapshot(&verifier.to_snapshot().unwrap()).unwrap();
         resumed
-            .apply(&prepared(&leaves, 100), &BTreeMap::new(), &key())
+            .apply(
+                &prepared(&leaves, 100),
+                &BTreeMap::new(),
+                &key(),
+                &mut NoStoredReadings,
+            )
             .unwrap();
         let tree = MemoryTree::from_leaf_hashes(leaves.iter().map(|leaf| leaf_hash(leaf)));
         assert_eq!(resumed.root(), root(300, &tree).unwrap());
@@ -265,15 +306,30 @@ mod tests {
     fn a_gap_a_broken_chain_or_stray_evidence_is_named() {
         let leaves = leaves(10, "basin");
         let mut verifier = Verifier::default();
-        let skipped = verifier.apply(&prepared(&leaves, 1), &BTreeMap::new(), &key());
+        let skipped = verifier.apply(
+            &prepared(&leaves, 1),
+            &BTreeMap::new(),
+            &key(),
+            &mut NoStoredReadings,
+        );
         assert_eq!(skipped.unwrap_err().index, Some(1));
         let other = self::leaves(3, "other");
         let mut verifier = Verifier::default();
         verifier
-            .apply(&prepared(&leaves[..2], 0), &BTreeMap::new(), &key())
+            .apply(
+                &prepared(&leaves[..2], 0),
+                &BTreeMap::new(),
+                &key(),
+                &mut NoStoredReadings,
+            )
             .unwrap();
         let mut foreign = prepared(&other, 0);
-        let broken = verifier.apply(&foreign.split_off(2), &BTreeMap::new(), &key());
+        let broken = verifier.apply(
+            &foreign.split_off(2),
+            &BTreeMap::new(),
+            &key(),
+            &mut NoStoredReadings,
+        );
         assert!(broken.unwrap_err().what.contains("hash chain"));
         let stray = BTreeMap::from([(
             0,
@@ -283,7 +339,7 @@ mod tests {
             },
         )]);
         let failure = Verifier::default()
-            .apply(&prepared(&leaves, 0), &stray, &key())
+            .apply(&prepared(&leaves, 0), &stray, &key(), &mut NoStoredReadings)
             .unwrap_err();
         assert_eq!(failure.index, Some(0));
     }

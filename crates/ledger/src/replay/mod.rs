@@ -5,10 +5,13 @@
 //! every settlement is recomputed through the same input path the server issues with.
 
 pub mod bundle;
+mod held;
 pub mod incremental;
 pub mod ledger_keys;
 mod log_checks;
 mod pairs;
+mod reading;
+mod reading_ids;
 mod readings;
 mod settlements;
 pub mod signatures;
@@ -16,6 +19,7 @@ mod source;
 mod state;
 #[cfg(test)]
 mod station_key_tests;
+pub mod stored;
 
 use basin_audit::Hash;
 
@@ -23,9 +27,11 @@ pub use bundle::{
     BatchEvidence, Bundle, BundleEntry, EvidenceSource, ExportedReading, ExportedSettlement, LogKey,
 };
 pub use incremental::{prepare_entry, PreparedEntry, Verifier};
+pub use reading::ReplayedReading;
 pub use settlements::SettlementRecomputation;
 pub use signatures::{verify_signature_checks, SignatureCheck};
-pub use state::{LedgerState, ReplayedReading};
+pub use state::LedgerState;
+pub use stored::{NoStoredReadings, StoredReadings};
 
 use crate::entry::TypedEntry;
 
@@ -93,7 +99,7 @@ pub fn verify_bundle(
         if typed.entry.is_settlement() {
             settlements.check(&typed, &state, &bundle.log_key)?;
         } else {
-            state.apply(&typed, bundle, &mut signatures)?;
+            state.apply(&typed, bundle, &mut signatures, &mut NoStoredReadings)?;
         }
         progress(entry.index + 1, total);
     }

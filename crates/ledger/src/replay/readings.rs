@@ -8,8 +8,10 @@ use std::collections::BTreeSet;
 use sha2::{Digest, Sha256};
 
 use super::bundle::{EvidenceSource, ExportedReading};
+use super::reading::ReplayedReading;
 use super::signatures::SignatureCheck;
-use super::state::{LedgerState, ReplayedReading};
+use super::state::LedgerState;
+use super::stored::StoredReadings;
 use super::Failure;
 use crate::batch::{validate_batch, BatchBody, ReadingStatus};
 use crate::entry::ReadingsBatchLogged;
@@ -23,6 +25,7 @@ impl LedgerState {
         logged: &ReadingsBatchLogged,
         evidence: &dyn EvidenceSource,
         signatures: &mut Vec<SignatureCheck>,
+        stored: &mut dyn StoredReadings,
     ) -> Result<(), Failure> {
         let fail = |what: String| Failure::at(index, what);
         let station_code = logged.station.as_str();
@@ -100,11 +103,13 @@ impl LedgerState {
                 readings.len()
             )));
         }
+        self.reading_ids
+            .add(logged.reading_ids())
+            .map_err(|id| fail(format!("reading id {id} is used twice")))?;
         for (reading, id) in readings.into_iter().zip(logged.reading_ids()) {
             if let Some(revised) = reading.revises {
                 let old = self
-                    .readings
-                    .get_mut(&revised)
+                    .reading_to_change(revised, stored)?
                     .ok_or_else(|| fail(format!("revises unknown reading {revised}")))?;
                 old.superseded = true;
             }
@@ -120,6 +125,7 @@ impl LedgerState {
                 superseded: false,
                 invalidated: false,
             };
+            self.changed_readings.insert(id);
             if self.readings.insert(id, replayed).is_some() {
                 return Err(fail(format!("reading id {id} is used twice")));
             }

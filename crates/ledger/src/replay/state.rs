@@ -2,7 +2,7 @@
 //! (with each range cut short by later versions) and every reading with its status, exactly as
 //! they stood at each entry.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use basin_domain::Code;
 
@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use super::bundle::EvidenceSource;
 use super::ledger_keys::LedgerKeyHistory;
+use super::reading::ReplayedReading;
+use super::reading_ids::ReadingIds;
 use super::signatures::SignatureCheck;
+use super::stored::StoredReadings;
 use super::Failure;
 use crate::entry::{
     AgreementVersionLogged, BasinCreated, Entry, JurisdictionCreated, SectionCreated,
@@ -18,29 +21,6 @@ use crate::entry::{
 };
 use crate::settlement::decisions::PartyKey;
 use crate::settlement::inputs::add_logged_version;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReplayedReading {
-    pub id: i64,
-    /// The log index of the batch that recorded it.
-    pub log_index: u64,
-    pub station: Code,
-    pub section: String,
-    pub sampled_at: String,
-    /// The values object exactly as the readings API shows it.
-    pub values_json: String,
-    /// The flags object as the readings API shows it, or `None` without flags.
-    pub flags_json: Option<String>,
-    pub valid: bool,
-    pub superseded: bool,
-    pub invalidated: bool,
-}
-
-impl ReplayedReading {
-    pub fn counts(&self) -> bool {
-        self.valid && !self.superseded && !self.invalidated
-    }
-}
 
 /// Serializable, so that an incremental verifier keeps it between runs.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -54,7 +34,17 @@ pub struct LedgerState {
     pub jurisdiction_keys: BTreeMap<(Code, String), PartyKey>,
     /// Agreement → its versions, oldest first.
     pub agreement_versions: BTreeMap<Code, Vec<AgreementVersionLogged>>,
+    /// The readings held in memory: all of them, or (when `readings_partial`) those this run
+    /// added or read from [`StoredReadings`]. Not in the snapshot: the caller stores them as rows.
+    #[serde(skip)]
     pub readings: BTreeMap<i64, ReplayedReading>,
+    #[serde(skip)]
+    pub(super) readings_partial: bool,
+    /// Readings added or changed since the caller last took them.
+    #[serde(skip)]
+    pub(super) changed_readings: BTreeSet<i64>,
+    /// Every reading id used so far.
+    pub(super) reading_ids: ReadingIds,
     pub batches_checked: usize,
     pub signed_batches_checked: usize,
     /// Each signing station's active keys (key id → base64 public key): its key at creation,
@@ -71,6 +61,11 @@ pub struct LedgerState {
 }
 
 impl LedgerState {
+    /// How many readings the log recorded so far (held in memory or not).
+    pub fn reading_count(&self) -> u64 {
+        self.reading_ids.count()
+    }
+
     /// Applies one entry. Settlement entries change nothing here: the settlement check follows
     /// them, seeing this state exactly as of each one.
     /// Station signatures are not checked here but pushed onto `signatures`.
@@ -79,6 +74,7 @@ impl LedgerState {
         typed: &TypedEntry,
         evidence: &dyn EvidenceSource,
         signatures: &mut Vec<SignatureCheck>,
+        stored: &mut dyn StoredReadings,
     ) -> Result<(), Failure> {
         let index = typed.index;
         match &typed.entry {
@@ -126,11 +122,11 @@ impl LedgerState {
             }
             Entry::AgreementVersion(version) => self.apply_version(version),
             Entry::ReadingsBatch(batch) => {
-                self.apply_batch(index, &typed.time, batch, evidence, signatures)?
+                self.apply_batch(index, &typed.time, batch, evidence, signatures, stored)?
             }
             Entry::ReadingInvalidated(invalidated) => {
                 let id = invalidated.reading_id;
-                let reading = self.readings.get_mut(&id).ok_or_else(|| {
+                let reading = self.reading_to_change(id, stored)?.ok_or_else(|| {
                     Failure::at(index, format!("invalidates unknown reading {id}"))
                 })?;
                 reading.invalidated = true;

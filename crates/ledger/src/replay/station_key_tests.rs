@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::bundle::BatchEvidence;
 use super::state::LedgerState;
+use super::stored::NoStoredReadings;
 use crate::entry::{Entry, KeyChange, ReadingsBatchLogged, StationCreated, TypedEntry};
 
 const TIME: &str = "2025-07-01T00:00:00Z";
@@ -67,7 +68,12 @@ fn rotated_station() -> LedgerState {
     .enumerate()
     {
         state
-            .apply(&typed(index as u64, entry), &evidence, &mut signatures)
+            .apply(
+                &typed(index as u64, entry),
+                &evidence,
+                &mut signatures,
+                &mut NoStoredReadings,
+            )
             .unwrap();
     }
     state
@@ -84,7 +90,12 @@ fn a_batch_signed_by_a_station_key_retired_before_it_is_refused() {
         },
     )]);
     let refused = state
-        .apply(&typed(3, batch("aaaa")), &evidence, &mut Vec::new())
+        .apply(
+            &typed(3, batch("aaaa")),
+            &evidence,
+            &mut Vec::new(),
+            &mut NoStoredReadings,
+        )
         .unwrap_err();
     assert_eq!(refused.index, Some(3));
     assert!(refused.what.contains("not an active key"), "{refused}");

@@ -1,0 +1,1 @@
+DROP INDEX reading_batches_batch_id;
