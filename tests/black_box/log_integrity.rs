@@ -4,19 +4,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
 use crate::common;
+use common::tamper::execute;
 
 use basin_ledger::store::schema::log_checkpoints;
 use common::spawn_app;
 use diesel::prelude::*;
 use serde_json::json;
-
-fn execute(pool: &basin_ledger::store::Pool, statement: &str) {
-    let mut connection = pool.get().expect("connection");
-    let changed = diesel::sql_query(statement)
-        .execute(&mut *connection)
-        .expect("tampering statement runs");
-    assert_eq!(changed, 1, "{statement}");
-}
 
 fn assert_integrity_failure(reply: &common::Reply, what: &str) {
     assert_eq!(reply.status.as_u16(), 500, "{}", reply.text);

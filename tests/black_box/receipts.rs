@@ -8,6 +8,7 @@
 use std::process::Command;
 
 use crate::common;
+use common::tamper::execute;
 
 use basin_audit::note::parse_vkey;
 use basin_ledger_core::receipt::verify_settlement_receipt;
@@ -17,14 +18,6 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_basin-ledger");
-
-fn execute(pool: &basin_ledger::store::Pool, statement: &str) {
-    let mut connection = pool.get().expect("connection");
-    let changed = diesel::sql_query(statement)
-        .execute(&mut *connection)
-        .expect("tampering statement runs");
-    assert_eq!(changed, 1, "{statement}");
-}
 
 fn assert_settlement_integrity_failure(reply: &common::Reply, id: &str) {
     assert_eq!(reply.status.as_u16(), 500, "{}", reply.text);

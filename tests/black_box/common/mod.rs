@@ -10,6 +10,7 @@ pub mod proxy;
 pub mod publication;
 pub mod server_process;
 pub mod signed_ledger;
+pub mod tamper;
 pub mod verifier;
 pub mod witness_process;
 
