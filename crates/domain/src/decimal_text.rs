@@ -50,22 +50,38 @@ pub(crate) fn parse_literal(text: &str, limits: LiteralLimits) -> Result<Decimal
             integer_digits_max: limits.integer_digits_max,
         });
     }
-    // Leading zeros are legal in the grammar but would count towards Decimal's 28 digits.
-    let trimmed_integer = match integer.trim_start_matches('0') {
-        "" => "0",
-        digits => digits,
-    };
-    let canonical = match fraction {
-        Some(fraction) => format!("{trimmed_integer}.{fraction}"),
-        None => trimmed_integer.to_owned(),
-    };
-    let magnitude = Decimal::from_str_exact(&canonical).map_err(|_| LiteralError::Malformed)?;
+    // Read straight from the digits (every value of a year's settlement passes here): the
+    // mantissa and scale are those `Decimal::from_str_exact` gives for the same text.
+    let magnitude =
+        digits_as_decimal(integer, fraction.unwrap_or_default()).ok_or(LiteralError::TooLarge {
+            integer_digits_max: limits.integer_digits_max,
+        })?;
     Ok(if text.starts_with('-') {
         -magnitude
     } else {
         magnitude
     })
 }
+
+/// The decimal `integer.fraction` of ASCII digits, with as many decimals as `fraction` has, or
+/// `None` when the digits do not fit (never within the limits of any literal we parse).
+fn digits_as_decimal(integer: &str, fraction: &str) -> Option<Decimal> {
+    let significant = integer.trim_start_matches('0');
+    if significant.len() + fraction.len() > MANTISSA_DIGITS_MAX {
+        return None;
+    }
+    let mantissa = significant
+        .bytes()
+        .chain(fraction.bytes())
+        .fold(0_i128, |mantissa, digit| {
+            mantissa * 10 + i128::from(digit - b'0')
+        });
+    let scale = u32::try_from(fraction.len()).ok()?;
+    Decimal::try_from_i128_with_scale(mantissa, scale).ok()
+}
+
+/// Digits that always fit both an `i128` and Decimal's 96-bit mantissa.
+const MANTISSA_DIGITS_MAX: usize = 28;
 
 /// Rounds half to even (GB/T 8170) to `decimals` places and always writes that many places, so that a
 /// statistic prints as `4.0`, never `4`; a rounded negative zero is written `0`.
@@ -106,6 +122,26 @@ mod tests {
 
     fn decimal(text: &str) -> Decimal {
         Decimal::from_str_exact(text).unwrap()
+    }
+
+    proptest::proptest! {
+        /// The decimal read from the digits is the one `from_str_exact` reads from the same text,
+        /// scale included, so sums and their rounding are unchanged.
+        #[test]
+        fn the_digits_give_the_decimal_the_text_gives(
+            text in "-?[0-9]{1,15}(\\.[0-9]{1,6})?",
+        ) {
+            let parsed = parse_literal(&text, SIX).unwrap();
+            let unsigned = text.trim_start_matches('-').trim_start_matches('0');
+            let reference = match unsigned.starts_with('.') || unsigned.is_empty() {
+                true => Decimal::from_str_exact(&format!("0{unsigned}")).unwrap(),
+                false => Decimal::from_str_exact(unsigned).unwrap(),
+            };
+            let reference = if text.starts_with('-') { -reference } else { reference };
+            proptest::prop_assert_eq!(parsed.mantissa(), reference.mantissa());
+            proptest::prop_assert_eq!(parsed.scale(), reference.scale());
+            proptest::prop_assert_eq!(parsed.to_string(), reference.to_string());
+        }
     }
 
     #[test]

@@ -67,19 +67,23 @@ impl MeasuredValue {
     /// Parses and applies the parameter's physical range: pH 0–14, concentrations, counts and flow not
     /// negative, temperature unrestricted.
     pub fn parse_for(parameter: ParameterCode, literal: &str) -> Result<Self, ValueError> {
-        let value = Self::parse(literal)?;
-        if parameter == ParameterCode::Ph
-            && !(Decimal::ZERO..=Decimal::from(14)).contains(&value.decimal)
+        Ok(Self {
+            decimal: Self::decimal_for(parameter, literal)?,
+            text: literal.to_owned(),
+        })
+    }
+
+    /// What [`Self::parse_for`] reads, without keeping the text.
+    pub fn decimal_for(parameter: ParameterCode, literal: &str) -> Result<Decimal, ValueError> {
+        let decimal = parse_literal(literal, MEASURED_LIMITS)?;
+        if parameter == ParameterCode::Ph && !(Decimal::ZERO..=Decimal::from(14)).contains(&decimal)
         {
             return Err(ValueError::PhOutOfRange);
         }
-        if parameter.is_never_negative()
-            && value.decimal.is_sign_negative()
-            && !value.decimal.is_zero()
-        {
+        if parameter.is_never_negative() && decimal.is_sign_negative() && !decimal.is_zero() {
             return Err(ValueError::Negative { parameter });
         }
-        Ok(value)
+        Ok(decimal)
     }
 
     pub fn as_str(&self) -> &str {

@@ -48,28 +48,35 @@ impl ValueLiteral {
     /// plain value literal, and applies the parameter's physical range to the value or the limit.
     /// `< 0.02`, `<<0.1`, `<1e-3`, `<-1` and `>0.5` are refused.
     pub fn parse_for(parameter: ParameterCode, literal: &str) -> Result<Self, ValueError> {
+        Ok(Self {
+            measured: Self::measure_for(parameter, literal)?,
+            text: literal.to_owned(),
+        })
+    }
+
+    /// What [`Self::parse_for`] reads from the literal, without keeping its text: a settlement
+    /// parses every value of a year's readings, and needs only the measurement.
+    pub fn measure_for(parameter: ParameterCode, literal: &str) -> Result<Measured, ValueError> {
         let measured = match literal.strip_prefix(BELOW_LIMIT_PREFIX) {
             Some(limit_text) => {
                 if limit_text.starts_with('-') {
                     return Err(ValueError::LimitNotPositive);
                 }
-                let limit = MeasuredValue::parse_for(parameter, limit_text)
-                    .map_err(|error| match error {
-                        ValueError::Malformed => ValueError::MalformedLimit,
-                        other => other,
-                    })?
-                    .decimal();
+                let limit =
+                    MeasuredValue::decimal_for(parameter, limit_text).map_err(
+                        |error| match error {
+                            ValueError::Malformed => ValueError::MalformedLimit,
+                            other => other,
+                        },
+                    )?;
                 if limit <= Decimal::ZERO {
                     return Err(ValueError::LimitNotPositive);
                 }
                 Measured::BelowLimit { limit }
             }
-            None => Measured::Exact(MeasuredValue::parse_for(parameter, literal)?.decimal()),
+            None => Measured::Exact(MeasuredValue::decimal_for(parameter, literal)?),
         };
-        Ok(Self {
-            text: literal.to_owned(),
-            measured,
-        })
+        Ok(measured)
     }
 
     pub fn as_str(&self) -> &str {

@@ -105,9 +105,10 @@ pub fn section_statistics_with(
     treatment: BelowDetection,
     readings: &[ReadingForStatistics],
 ) -> Result<SectionStatistics, StatisticsError> {
+    let (start, end) = (period.start_utc(), period.end_utc());
     let mut ordered: Vec<&ReadingForStatistics> = readings
         .iter()
-        .filter(|reading| period.contains(reading.sampled_at))
+        .filter(|reading| start <= reading.sampled_at && reading.sampled_at < end)
         .collect();
     ordered.sort_by(|left, right| {
         (left.sampled_at, left.id, &left.values, &left.flags).cmp(&(
@@ -118,12 +119,20 @@ pub fn section_statistics_with(
         ))
     });
 
+    // The readings are in time order, so each month is one run of them.
     let mut months = Vec::new();
+    let mut rest = ordered.as_slice();
     for month in period.months() {
-        let in_month = ordered
-            .iter()
-            .filter(|reading| month.contains(reading.sampled_at));
-        months.push(month_summary(month, in_month, water_body, treatment)?);
+        let month_end = month.end_utc();
+        let (in_month, later) =
+            rest.split_at(rest.partition_point(|reading| reading.sampled_at < month_end));
+        months.push(month_summary(
+            month,
+            in_month.iter(),
+            water_body,
+            treatment,
+        )?);
+        rest = later;
     }
 
     let mut stats = BTreeMap::new();
