@@ -1,14 +1,23 @@
 //! A stored reading row checked against the evidence that recorded it: the batch's exact bytes,
 //! which must hash to the `body_sha256` of its logged `readings.batch` entry, and in which the
-//! reading must stand at its position with the same section, instant and values.
+//! reading must stand at its position with the same section, instant, values and flags, as
+//! posted valid.
+//!
+//! Every settlement runs this over every reading it counts, so it reads each body in place
+//! ([`view`]) and compares bytes ([`recorded`]) rather than building the recorded form of each
+//! reading; a test holds it to the same verdicts as `batch::recorded_form`.
+
+mod recorded;
+mod view;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::counted::CountedReading;
-use crate::batch::{recorded_form, BatchBody};
 use crate::entry::ReadingsBatchLogged;
+use view::BodyView;
 
 /// A logged batch entry with the bytes it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,55 +32,73 @@ pub fn check_against_evidence(
     readings: &[CountedReading],
     batches: &[LoggedBatch],
 ) -> Result<(), (i64, String)> {
-    let mut parsed: BTreeMap<i64, (&LoggedBatch, BatchBody)> = BTreeMap::new();
-    for batch in batches {
-        let first = batch.entry.first_reading_id;
-        let body: Result<BatchBody, String> =
-            if hex::encode(Sha256::digest(&batch.body)) == batch.entry.body_sha256 {
-                serde_json::from_slice(&batch.body).map_err(|error| error.to_string())
-            } else {
-                Err("its batch body does not hash to the logged body_sha256".into())
-            };
+    let bodies: Vec<Result<BodyView<'_>, String>> = batches.par_iter().map(read_body).collect();
+    let mut parsed: BTreeMap<i64, (&LoggedBatch, BodyView<'_>)> = BTreeMap::new();
+    for (batch, body) in batches.iter().zip(bodies) {
         match body {
             Ok(body) => {
-                parsed.insert(first, (batch, body));
+                parsed.insert(batch.entry.first_reading_id, (batch, body));
             }
             Err(problem) => {
-                if let Some(reading) = readings
-                    .iter()
-                    .find(|reading| batch.entry.reading_ids().contains(&reading.id))
-                {
+                let ids = batch.entry.reading_ids();
+                if let Some(reading) = readings.iter().find(|reading| ids.contains(&reading.id)) {
                     return Err((reading.id, problem));
                 }
             }
         }
     }
-    for reading in readings {
-        let found = parsed
-            .range(..=reading.id)
-            .next_back()
-            .filter(|(_, (batch, _))| batch.entry.reading_ids().contains(&reading.id));
-        let Some((first, (batch, body))) = found else {
-            return Err((reading.id, "no logged batch recorded it".into()));
-        };
-        let position = usize::try_from(reading.id - first).unwrap_or(usize::MAX);
-        let recorded = body.readings.get(position).and_then(recorded_form);
-        let same = recorded.as_ref().is_some_and(|recorded| {
-            recorded.section == reading.section
-                && recorded.sampled_at == reading.sampled_at
-                && recorded.values_json == reading.values_json
-                && recorded.flags_json == reading.flags_json
-        });
-        if !same {
-            return Err((
-                reading.id,
-                format!(
-                    "as stored it differs from what batch {}/{} recorded",
-                    batch.entry.station.as_str(),
-                    batch.entry.batch_id
-                ),
-            ));
-        }
-    }
-    Ok(())
+    // In chunks over the cores; the first reading that differs, in the given order, is named.
+    let verdicts: Vec<Result<(), (i64, String)>> = readings
+        .par_chunks(READINGS_PER_TASK)
+        .map_init(Vec::new, |scratch, chunk| {
+            chunk
+                .iter()
+                .try_for_each(|reading| check_reading(reading, &parsed, scratch))
+        })
+        .collect();
+    verdicts.into_iter().collect()
 }
+
+/// Readings checked by one task: enough to outweigh handing the task to another core.
+const READINGS_PER_TASK: usize = 2_048;
+
+fn check_reading(
+    reading: &CountedReading,
+    parsed: &BTreeMap<i64, (&LoggedBatch, BodyView<'_>)>,
+    scratch: &mut Vec<u8>,
+) -> Result<(), (i64, String)> {
+    let found = parsed
+        .range(..=reading.id)
+        .next_back()
+        .filter(|(_, (batch, _))| batch.entry.reading_ids().contains(&reading.id));
+    let Some((first, (batch, body))) = found else {
+        return Err((reading.id, "no logged batch recorded it".into()));
+    };
+    let position = usize::try_from(reading.id - first).unwrap_or(usize::MAX);
+    let same = body
+        .readings
+        .get(position)
+        .is_some_and(|sent| recorded::records(sent, reading, scratch));
+    if same {
+        return Ok(());
+    }
+    Err((
+        reading.id,
+        format!(
+            "as stored it differs from what batch {}/{} recorded",
+            batch.entry.station.as_str(),
+            batch.entry.batch_id
+        ),
+    ))
+}
+
+/// The body, once its bytes are shown to be the logged ones.
+fn read_body(batch: &LoggedBatch) -> Result<BodyView<'_>, String> {
+    if hex::encode(Sha256::digest(&batch.body)) != batch.entry.body_sha256 {
+        return Err("its batch body does not hash to the logged body_sha256".into());
+    }
+    serde_json::from_slice(&batch.body).map_err(|error| error.to_string())
+}
+
+#[cfg(test)]
+mod tests;
