@@ -28,7 +28,7 @@ use basin_ledger::store::readings::{
 use basin_ledger::store::settlements::{preview, IssueRequest};
 use basin_ledger::store::{self, agreements, registry, AnyConnection};
 use basin_ledger_core::settlement::document::{
-    assemble, readings_digest, sha256_hex, DocumentInputs, UsedReading,
+    assemble, readings_digest, sha256_hex, DocumentInputs, InputReading, UsedReading,
 };
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -111,7 +111,7 @@ fn main() {
             .pop()
             .expect("a copy per run")
             .into_iter()
-            .map(Into::into)
+            .map(|reading| InputReading::try_from(reading).expect("a stored reading"))
             .collect();
         assemble(DocumentInputs {
             id: "1".into(),

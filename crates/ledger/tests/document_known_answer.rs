@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use basin_domain::agreement::{validate, AgreementTerms};
 use basin_domain::quality::SectionFacts;
 use basin_domain::{Code, Period, WaterBody, WaterClass};
-use basin_ledger_core::settlement::document::{assemble, DocumentInputs, UsedReading};
+use basin_ledger_core::settlement::document::{
+    assemble, DocumentInputs, InputReading, UsedReading,
+};
 use serde_json::json;
 
 /// Index and class steps at 古北口 over July 2025.
@@ -37,7 +39,10 @@ fn inputs(readings: Vec<UsedReading>) -> DocumentInputs {
         terms,
         sections: facts,
         period: Period::parse("2025-07").unwrap(),
-        readings: readings.into_iter().map(Into::into).collect(),
+        readings: readings
+            .into_iter()
+            .map(|reading| InputReading::try_from(reading).unwrap())
+            .collect(),
         issued_at: chrono::DateTime::parse_from_rfc3339("2025-08-02T01:02:03Z")
             .unwrap()
             .with_timezone(&chrono::Utc),

@@ -3,7 +3,7 @@
 //! issued is a query, not a replay). Every counted reading is checked against the batch that
 //! recorded it, so an altered row is reported by reading id, never used.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use basin_domain::quality::SectionFacts;
 use basin_domain::{Code, Period};
@@ -16,19 +16,16 @@ use super::super::agreements::basin_section_facts;
 use super::super::connection::AnyConnection;
 use super::super::error::StoreError;
 use super::super::log::entries::typed_entries;
-use super::super::readings::{readings_in_period, StoredReading};
 use super::super::schema::{agreement_versions, reading_batches};
+use super::candidates::{batch_log_indices, candidates_in_period, Candidate, IN_LIST_MAX};
 use crate::model::time::utc_text;
-
-/// Statement size for `IN` lists, far below either backend's bound-variable limit.
-const IN_LIST_MAX: usize = 500;
 
 pub struct StoreInputs<'c> {
     connection: &'c mut AnyConnection,
     /// Only what the log held before this index counts; `None` is now.
     before_index: Option<u64>,
-    /// Where each counted reading came from: (station, batch_id).
-    origins: HashMap<i64, (String, String)>,
+    /// The batches the counted readings came in: station → batch ids.
+    origins: HashMap<String, HashSet<String>>,
 }
 
 impl<'c> StoreInputs<'c> {
@@ -107,7 +104,7 @@ impl InputSource for StoreInputs<'_> {
             .collect();
         let start = utc_text(period.start_utc());
         let end = utc_text(period.end_utc());
-        let candidates = readings_in_period(
+        let candidates = candidates_in_period(
             self.connection,
             &sections,
             &start,
@@ -115,16 +112,25 @@ impl InputSource for StoreInputs<'_> {
             self.before_index.is_none(),
         )?;
         let batch_indices = batch_log_indices(self.connection, &candidates)?;
-        let logged_at = |reading: &StoredReading| {
+        self.origins.clear();
+        let logged_at = |reading: &Candidate| {
             batch_indices
-                .get(&(reading.station.clone(), reading.batch_id.clone()))
+                .get(reading.station.as_str())
+                .and_then(|batches| batches.get(reading.batch_id.as_str()))
                 .copied()
         };
-        let by_id: HashMap<i64, &StoredReading> = candidates
+        // Only a superseded reading needs its successor looked up; most periods have none.
+        let by_id: HashMap<i64, &Candidate> = match candidates
             .iter()
-            .map(|reading| (reading.id, reading))
-            .collect();
-        let mut counted = Vec::new();
+            .any(|reading| reading.superseded_by.is_some())
+        {
+            true => candidates
+                .iter()
+                .map(|reading| (reading.id, reading))
+                .collect(),
+            false => HashMap::new(),
+        };
+        let mut counts = Vec::with_capacity(candidates.len());
         for reading in &candidates {
             // Every stored reading came in a stored batch; one without is not the ledger's.
             if logged_at(reading).is_none() {
@@ -145,35 +151,42 @@ impl InputSource for StoreInputs<'_> {
             let invalidated = reading.invalidated_at.is_some()
                 && (reading.invalidated_log_index.is_none()
                     || self.logged_before(reading.invalidated_log_index));
-            if recorded && reading.status == "valid" && !superseded && !invalidated {
-                self.origins.insert(
-                    reading.id,
-                    (reading.station.clone(), reading.batch_id.clone()),
-                );
-                counted.push(CountedReading {
-                    id: reading.id,
-                    section: reading.section.clone(),
-                    sampled_at: reading.sampled_at.clone(),
-                    values_json: reading.values_json.clone(),
-                    flags_json: reading.flags_json.clone(),
-                });
+            counts.push(recorded && reading.status == "valid" && !superseded && !invalidated);
+        }
+        drop(by_id);
+        let mut counted = Vec::with_capacity(candidates.len());
+        for (reading, counts) in candidates.into_iter().zip(counts) {
+            if !counts {
+                continue;
             }
+            let known = self
+                .origins
+                .get(reading.station.as_str())
+                .is_some_and(|batches| batches.contains(reading.batch_id.as_str()));
+            if !known {
+                self.origins
+                    .entry(reading.station.clone())
+                    .or_default()
+                    .insert(reading.batch_id.clone());
+            }
+            counted.push(CountedReading {
+                id: reading.id,
+                section: reading.section,
+                sampled_at: reading.sampled_at,
+                values_json: reading.values_json,
+                flags_json: reading.flags_json,
+            });
         }
         Ok(counted)
     }
 
     fn evidence_of(
         &mut self,
-        readings: &[CountedReading],
+        // The readings are those the last `counted_readings` returned, whose batches it kept.
+        _readings: &[CountedReading],
     ) -> Result<Option<Vec<LoggedBatch>>, StoreError> {
-        let wanted: BTreeSet<&(String, String)> = readings
-            .iter()
-            .filter_map(|reading| self.origins.get(&reading.id))
-            .collect();
-        let batch_ids: BTreeSet<&str> = wanted
-            .iter()
-            .map(|(_, batch_id)| batch_id.as_str())
-            .collect();
+        let wanted = &self.origins;
+        let batch_ids: BTreeSet<&str> = wanted.values().flatten().map(String::as_str).collect();
         let mut rows: Vec<(String, String, Vec<u8>, i64)> = Vec::new();
         for chunk in batch_ids
             .into_iter()
@@ -192,7 +205,9 @@ impl InputSource for StoreInputs<'_> {
                     .load::<(String, String, Vec<u8>, i64)>(self.connection)?
                     .into_iter()
                     .filter(|(station, batch_id, _, _)| {
-                        wanted.contains(&(station.clone(), batch_id.clone()))
+                        wanted
+                            .get(station)
+                            .is_some_and(|batches| batches.contains(batch_id))
                     }),
             );
         }
@@ -237,35 +252,4 @@ fn integrity_of_entry(index: u64, kind: &str) -> StoreError {
         what: format!("log entry {index}"),
         reason: format!("a {kind} entry where another kind was referenced"),
     }
-}
-
-/// The log index of each batch of these readings (and of their successors).
-fn batch_log_indices(
-    connection: &mut AnyConnection,
-    readings: &[StoredReading],
-) -> Result<HashMap<(String, String), i64>, StoreError> {
-    let batch_ids: BTreeSet<&str> = readings
-        .iter()
-        .map(|reading| reading.batch_id.as_str())
-        .collect();
-    let mut found = HashMap::new();
-    for chunk in batch_ids
-        .into_iter()
-        .collect::<Vec<_>>()
-        .chunks(IN_LIST_MAX)
-    {
-        let rows: Vec<(String, String, i64)> = reading_batches::table
-            .filter(reading_batches::batch_id.eq_any(chunk))
-            .select((
-                reading_batches::station,
-                reading_batches::batch_id,
-                reading_batches::log_index,
-            ))
-            .load(connection)?;
-        found.extend(
-            rows.into_iter()
-                .map(|(station, batch_id, index)| ((station, batch_id), index)),
-        );
-    }
-    Ok(found)
 }

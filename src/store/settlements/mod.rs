@@ -9,6 +9,7 @@ use basin_domain::{Code, Period};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+mod candidates;
 pub mod inputs;
 pub mod integrity;
 pub mod lifecycle;

@@ -39,27 +39,53 @@ impl From<UsedReading> for FlaggedReading {
 
 /// What the digest reads of a reading.
 pub trait DigestedReading {
-    fn used(&self) -> &UsedReading;
-    fn flags(&self) -> &BTreeMap<String, String>;
+    fn id(&self) -> i64;
+    fn section(&self) -> &str;
+    fn sampled_at(&self) -> &str;
+    fn has_flags(&self) -> bool;
+    /// Writes the flags object in JCS (only called when there are flags).
+    fn write_flags(&self, output: &mut Vec<u8>);
+    /// Writes the values object in JCS.
+    fn write_values(&self, output: &mut Vec<u8>);
 }
 
-static NO_FLAGS: BTreeMap<String, String> = BTreeMap::new();
-
 impl DigestedReading for UsedReading {
-    fn used(&self) -> &UsedReading {
-        self
+    fn id(&self) -> i64 {
+        self.id
     }
-    fn flags(&self) -> &BTreeMap<String, String> {
-        &NO_FLAGS
+    fn section(&self) -> &str {
+        &self.section
+    }
+    fn sampled_at(&self) -> &str {
+        &self.sampled_at
+    }
+    fn has_flags(&self) -> bool {
+        false
+    }
+    fn write_flags(&self, _: &mut Vec<u8>) {}
+    fn write_values(&self, output: &mut Vec<u8>) {
+        write_object(&self.values, output);
     }
 }
 
 impl DigestedReading for FlaggedReading {
-    fn used(&self) -> &UsedReading {
-        &self.reading
+    fn id(&self) -> i64 {
+        self.reading.id
     }
-    fn flags(&self) -> &BTreeMap<String, String> {
-        &self.flags
+    fn section(&self) -> &str {
+        &self.reading.section
+    }
+    fn sampled_at(&self) -> &str {
+        &self.reading.sampled_at
+    }
+    fn has_flags(&self) -> bool {
+        !self.flags.is_empty()
+    }
+    fn write_flags(&self, output: &mut Vec<u8>) {
+        write_object(&self.flags, output);
+    }
+    fn write_values(&self, output: &mut Vec<u8>) {
+        write_object(&self.reading.values, output);
     }
 }
 
@@ -77,14 +103,14 @@ pub fn readings_digest(readings: &[UsedReading]) -> Result<String, CanonicalErro
     digest_of(readings)
 }
 
-fn digest_of<R: DigestedReading>(readings: &[R]) -> Result<String, CanonicalError> {
+/// The digest of readings in any form the digest can read.
+pub fn digest_of<R: DigestedReading>(readings: &[R]) -> Result<String, CanonicalError> {
     let mut sorted: Vec<&R> = readings.iter().collect();
     sorted.sort_by(|left, right| {
-        let (left, right) = (left.used(), right.used());
-        (&left.section, &left.sampled_at, left.id).cmp(&(
-            &right.section,
-            &right.sampled_at,
-            right.id,
+        (left.section(), left.sampled_at(), left.id()).cmp(&(
+            right.section(),
+            right.sampled_at(),
+            right.id(),
         ))
     });
     let mut hasher = Sha256::new();
@@ -94,7 +120,7 @@ fn digest_of<R: DigestedReading>(readings: &[R]) -> Result<String, CanonicalErro
         if position > 0 {
             buffer.push(b',');
         }
-        write_reading(reading.used(), reading.flags(), &mut buffer)?;
+        write_reading(*reading, &mut buffer)?;
         if buffer.len() >= DIGEST_BUFFER_BYTES {
             hasher.update(&buffer);
             buffer.clear();
@@ -110,30 +136,50 @@ const DIGEST_BUFFER_BYTES: usize = 64 * 1024;
 
 /// One reading as JCS: members sorted by name (`flags` < `id` < `sampled_at` < `section` <
 /// `values`), the parameter codes sorted (a `BTreeMap` of ASCII codes is in JCS order).
-fn write_reading(
-    reading: &UsedReading,
-    flags: &BTreeMap<String, String>,
+fn write_reading<R: DigestedReading>(
+    reading: &R,
     output: &mut Vec<u8>,
 ) -> Result<(), CanonicalError> {
-    if reading.id.unsigned_abs() > SAFE_INTEGER_MAX {
-        return Err(CanonicalError::IntegerOutOfRange(reading.id.to_string()));
+    let id = reading.id();
+    if id.unsigned_abs() > SAFE_INTEGER_MAX {
+        return Err(CanonicalError::IntegerOutOfRange(id.to_string()));
     }
     output.push(b'{');
-    if !flags.is_empty() {
+    if reading.has_flags() {
         output.extend_from_slice(b"\"flags\":");
-        write_object(flags, output);
+        reading.write_flags(output);
         output.push(b',');
     }
     output.extend_from_slice(b"\"id\":");
-    output.extend_from_slice(reading.id.to_string().as_bytes());
+    write_integer(id, output);
     output.extend_from_slice(b",\"sampled_at\":");
-    write_string(&reading.sampled_at, output);
+    write_string(reading.sampled_at(), output);
     output.extend_from_slice(b",\"section\":");
-    write_string(&reading.section, output);
+    write_string(reading.section(), output);
     output.extend_from_slice(b",\"values\":");
-    write_object(&reading.values, output);
+    reading.write_values(output);
     output.push(b'}');
     Ok(())
+}
+
+/// A safe integer in JCS: its decimal digits (no allocation; every reading has an id).
+fn write_integer(value: i64, output: &mut Vec<u8>) {
+    if value < 0 {
+        output.push(b'-');
+    }
+    let mut magnitude = value.unsigned_abs();
+    let mut digits = [0_u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        // A remainder of ten is below 256.
+        digits[start] = b'0' + (magnitude % 10) as u8;
+        magnitude /= 10;
+        if magnitude == 0 {
+            break;
+        }
+    }
+    output.extend_from_slice(&digits[start..]);
 }
 
 /// An object of strings whose keys are parameter codes (ASCII, so `BTreeMap` order is JCS order).

@@ -9,15 +9,17 @@ use basin_domain::agreement::ValidTerms;
 use basin_domain::evaluation::{evaluate, settle_direction, EvaluationError, EvaluationInput};
 use basin_domain::quality::SectionFacts;
 use basin_domain::statistics::ReadingForStatistics;
-use basin_domain::{Code, Fen, ParameterCode, Period, ValueFlag, ValueLiteral};
+use basin_domain::{Code, Fen, Period};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 pub use super::digest::{
-    flagged_readings_digest, readings_digest, DigestedReading, FlaggedReading, UsedReading,
+    digest_of, flagged_readings_digest, readings_digest, DigestedReading, FlaggedReading,
+    UsedReading,
 };
+pub use super::reading::{InputReading, ReadingProblem};
 pub use crate::entry::SupersedesRef;
 use crate::time::utc_text;
 
@@ -34,7 +36,7 @@ pub struct DocumentInputs {
     pub sections: BTreeMap<Code, SectionFacts>,
     pub period: Period,
     /// Every counted reading of the named sections within the period, in any order, with its flags.
-    pub readings: Vec<FlaggedReading>,
+    pub readings: Vec<InputReading>,
     pub issued_at: DateTime<Utc>,
     pub supersedes: Option<SupersedesRef>,
 }
@@ -85,14 +87,7 @@ pub fn assemble(inputs: DocumentInputs) -> Result<AssembledDocument, AssemblyErr
     let needed = inputs.terms.sections();
     let below_detection = inputs.terms.below_detection();
     let states_below_detection = inputs.terms.states_below_detection();
-    let mut by_section: BTreeMap<Code, Vec<ReadingForStatistics>> = BTreeMap::new();
-    for reading in &inputs.readings {
-        let (section, statistics_reading) = for_statistics(reading, &needed, &inputs.period)?;
-        by_section
-            .entry(section)
-            .or_default()
-            .push(statistics_reading);
-    }
+    let reading_count = inputs.readings.len();
     let sections = needed
         .iter()
         .filter_map(|code| {
@@ -102,19 +97,28 @@ pub fn assemble(inputs: DocumentInputs) -> Result<AssembledDocument, AssemblyErr
                 .map(|facts| (code.clone(), *facts))
         })
         .collect();
-    let evaluation = evaluate(EvaluationInput {
-        terms: inputs.terms,
-        period: inputs.period,
-        sections,
-        readings: by_section,
-    })?;
+    // The digest and the evaluation read the same readings and nothing of each other: one core
+    // each.
+    let (readings_digest, evaluation) = rayon::join(
+        || digest_of(&inputs.readings),
+        || -> Result<_, AssemblyError> {
+            let readings = readings_by_section(&inputs.readings, &needed, &inputs.period)?;
+            Ok(evaluate(EvaluationInput {
+                terms: inputs.terms.clone(),
+                period: inputs.period,
+                sections,
+                readings,
+            })?)
+        },
+    );
+    let (readings_digest, evaluation) = (readings_digest?, evaluation?);
     let direction = settle_direction(evaluation.net_fen, &inputs.upstream, &inputs.downstream);
     let sections = to_json(&evaluation.sections)?;
     let components = to_json(&evaluation.components)?;
     let supersedes = to_json(&inputs.supersedes)?;
     let mut recorded_inputs = json!({
-        "readings_digest": flagged_readings_digest(&inputs.readings)?,
-        "reading_count": inputs.readings.len(),
+        "readings_digest": readings_digest,
+        "reading_count": reading_count,
         "sections": sections,
     });
     // The treatment is recorded whenever it could matter: the terms state it, or a statistic holds a
@@ -158,60 +162,59 @@ pub fn assemble(inputs: DocumentInputs) -> Result<AssembledDocument, AssemblyErr
     })
 }
 
-/// Parses a used reading back into exact values, refusing one the settlement could not have used.
-fn for_statistics(
-    flagged: &FlaggedReading,
+/// The readings as the statistics take them, by section.
+fn readings_by_section(
+    readings: &[InputReading],
     needed: &[Code],
     period: &Period,
-) -> Result<(Code, ReadingForStatistics), AssemblyError> {
-    let reading = &flagged.reading;
+) -> Result<BTreeMap<Code, Vec<ReadingForStatistics>>, AssemblyError> {
+    let mut by_position: Vec<Vec<ReadingForStatistics>> = vec![Vec::new(); needed.len()];
+    for reading in readings {
+        let position = position_for_statistics(reading, needed, period)?;
+        by_position[position].push(reading.statistics().clone());
+    }
+    Ok(needed
+        .iter()
+        .cloned()
+        .zip(by_position)
+        .filter(|(_, readings)| !readings.is_empty())
+        .collect())
+}
+
+/// Where among the needed sections a used reading belongs, refusing one the settlement could
+/// not have used: another section, or sampled outside the period.
+fn position_for_statistics(
+    reading: &InputReading,
+    needed: &[Code],
+    period: &Period,
+) -> Result<usize, AssemblyError> {
     let refuse = |message: String| AssemblyError::Reading {
         id: reading.id,
         message,
     };
-    let section = Code::parse(&reading.section)
-        .ok()
-        .filter(|code| needed.contains(code))
+    let position = needed
+        .iter()
+        .position(|code| code.as_str() == reading.section)
         .ok_or_else(|| {
             refuse(format!(
                 "section {} is not one the terms name",
                 reading.section
             ))
         })?;
-    let sampled_at = DateTime::parse_from_rfc3339(&reading.sampled_at)
-        .map_err(|error| refuse(format!("sampled_at {:?}: {error}", reading.sampled_at)))?
-        .with_timezone(&Utc);
-    if !period.contains(sampled_at) {
+    if !period.contains(reading.statistics().sampled_at) {
         return Err(refuse(format!(
             "sampled at {} is outside {period}",
             reading.sampled_at
         )));
     }
-    let mut values = BTreeMap::new();
-    for (code, literal) in &reading.values {
-        let parameter = ParameterCode::parse(code)
-            .map_err(|_| refuse(format!("unknown parameter {code:?}")))?;
-        let value = ValueLiteral::parse_for(parameter, literal)
-            .map_err(|error| refuse(format!("{code} {literal:?}: {error}")))?;
-        values.insert(parameter, value.measured());
+    Ok(position)
+}
+
+impl From<ReadingProblem> for AssemblyError {
+    fn from(problem: ReadingProblem) -> Self {
+        Self::Reading {
+            id: problem.id,
+            message: problem.problem,
+        }
     }
-    let mut flags = BTreeMap::new();
-    for (code, letter) in &flagged.flags {
-        let parameter = ParameterCode::parse(code)
-            .ok()
-            .filter(|parameter| values.contains_key(parameter))
-            .ok_or_else(|| refuse(format!("a flag for {code:?}, which has no value")))?;
-        let flag = ValueFlag::parse(letter)
-            .map_err(|error| refuse(format!("flag of {code} {letter:?}: {error}")))?;
-        flags.insert(parameter, flag);
-    }
-    Ok((
-        section,
-        ReadingForStatistics {
-            id: reading.id,
-            sampled_at,
-            values,
-            flags,
-        },
-    ))
 }

@@ -9,10 +9,12 @@ use basin_domain::agreement::{validate, AgreementTerms};
 use basin_domain::quality::SectionFacts;
 use basin_domain::{Code, Period};
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 
 pub use super::counted::CountedReading;
-use super::document::{DocumentInputs, FlaggedReading, SupersedesRef, UsedReading};
+use super::document::{DocumentInputs, SupersedesRef};
 use super::evidence::{check_against_evidence, LoggedBatch};
+use super::reading::{InputReading, ReadingProblem};
 use crate::entry::AgreementVersionLogged;
 
 /// Where inputs come from: the store now, the store as of a log index, or the replayed log.
@@ -131,14 +133,32 @@ pub fn gather_inputs<S: InputSource>(
     let counted = source
         .counted_readings(&valid.sections(), request.period)
         .map_err(InputError::Source)?;
-    if let Some(evidence) = source.evidence_of(&counted).map_err(InputError::Source)? {
-        check_against_evidence(&counted, &evidence)
-            .map_err(|(id, problem)| InputError::BadReading { id, problem })?;
-    }
-    let readings = counted
+    let evidence = source.evidence_of(&counted).map_err(InputError::Source)?;
+    // The check against the evidence and the parsing share the cores; a reading that differs
+    // from its batch is named before one whose text does not parse, as if one ran after the
+    // other. Either way the first such reading, in the order counted, is named.
+    let (checked, parsed) = rayon::join(
+        || match &evidence {
+            Some(evidence) => check_against_evidence(&counted, evidence),
+            None => Ok(()),
+        },
+        || {
+            counted
+                .par_iter()
+                .map_init(Vec::new, |scratch, reading| {
+                    InputReading::parse_with(reading.clone(), scratch)
+                })
+                .collect::<Vec<Result<InputReading, ReadingProblem>>>()
+        },
+    );
+    checked.map_err(|(id, problem)| InputError::BadReading { id, problem })?;
+    let readings = parsed
         .into_iter()
-        .map(used_reading)
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, ReadingProblem>>()
+        .map_err(|problem| InputError::BadReading {
+            id: problem.id,
+            problem: problem.problem,
+        })?;
     Ok(GatheredInputs {
         inputs: DocumentInputs {
             id: request.id,
@@ -154,30 +174,6 @@ pub fn gather_inputs<S: InputSource>(
             supersedes: request.supersedes,
         },
         version,
-    })
-}
-
-fn used_reading<E>(reading: CountedReading) -> Result<FlaggedReading, InputError<E>> {
-    let values =
-        serde_json::from_str(&reading.values_json).map_err(|error| InputError::BadReading {
-            id: reading.id,
-            problem: format!("its values are not a JSON object of literals: {error}"),
-        })?;
-    let flags = match &reading.flags_json {
-        None => Default::default(),
-        Some(text) => serde_json::from_str(text).map_err(|error| InputError::BadReading {
-            id: reading.id,
-            problem: format!("its flags are not a JSON object of letters: {error}"),
-        })?,
-    };
-    Ok(FlaggedReading {
-        reading: UsedReading {
-            id: reading.id,
-            section: reading.section,
-            sampled_at: reading.sampled_at,
-            values,
-        },
-        flags,
     })
 }
 

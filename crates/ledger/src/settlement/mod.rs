@@ -1,5 +1,6 @@
 //! Settlements without storage: the signed document and its digests (`document`), the one
-//! input path (`inputs`, checked against the batch `evidence`), the lifecycle rules and the
+//! input path (`inputs`, checked against the batch `evidence`, each reading parsed once into a
+//! `reading`), the lifecycle rules and the
 //! decisions they make (`lifecycle`, `decisions`), and period arithmetic (`periods`).
 
 mod counted;
@@ -12,4 +13,5 @@ pub mod evidence;
 pub mod inputs;
 pub mod lifecycle;
 pub mod periods;
+pub mod reading;
 pub mod recompute;
