@@ -20,3 +20,9 @@ pub mod server;
 pub mod store;
 pub mod tokens;
 pub mod verify;
+
+/// mimalloc for every binary built on this crate (the server, the CLI, tests and benchmarks): a
+/// settlement over a year allocates and frees some half a million small strings and maps, where
+/// glibc's allocator spent a fifth of the time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
