@@ -233,10 +233,10 @@ fn next_reading_id(connection: &mut AnyConnection) -> Result<i64, StoreError> {
 }
 
 /// The batch's rows, run on the backend's own connection: diesel's `MultiConnection` cannot
-/// express batch inserts. PostgreSQL takes them all in one binary `COPY`, which costs about
-/// half as much as multi-row INSERTs of the same rows (18–23 ms instead of 30–50 ms per 1,000 rows on the
-/// ingest bench): no 7,000-parameter statements to parse and plan. SQLite keeps multi-row
-/// INSERTs, which it prepares cheaply, within its bound-variable limit.
+/// express batch inserts. PostgreSQL takes them all in one binary `COPY`, about half the cost of
+/// multi-row INSERTs of the same rows (18–23 ms instead of 30–50 ms per 1,000 rows on the ingest
+/// bench): no 7,000-parameter statements to parse and plan. SQLite keeps multi-row INSERTs, which
+/// it prepares cheaply, within its bound-variable limit.
 fn insert_rows(
     connection: &mut AnyConnection,
     rows: &[ReadingInsert<'_>],
