@@ -31,6 +31,7 @@ mod log_two_servers;
 mod no_binary_floats;
 mod openapi;
 mod publication;
+mod query_plans;
 mod read_replica;
 mod readings;
 mod receipts;
