@@ -91,10 +91,12 @@ pub fn authenticate(
     token_sha256: &str,
     now: DateTime<Utc>,
 ) -> Result<Authentication, StoreError> {
+    // `get_result`, not `first`: the hash is unique, and SQLite re-prepares a statement with a
+    // bound `LIMIT` on every execution (this one runs on every request).
     let found: Option<TokenRecord> = access_tokens::table
         .filter(access_tokens::token_sha256.eq(token_sha256))
         .select(record_columns!())
-        .first(connection)
+        .get_result(connection)
         .optional()?;
     let Some(record) = found else {
         return Ok(Authentication::Unknown);
