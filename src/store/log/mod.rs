@@ -18,7 +18,7 @@ use basin_audit::tree::{NodeId, NodeReader};
 use basin_ledger_core::entry::Entry;
 use diesel::prelude::*;
 
-use crate::store::connection::AnyConnection;
+use crate::store::connection::{natively, AnyConnection};
 use crate::store::error::StoreError;
 use crate::store::schema::{log_entries, log_head, log_nodes};
 use frontier::Frontier;
@@ -45,18 +45,18 @@ pub struct Appended {
 impl LogWriter {
     /// Locks the head row (the first statement of every write transaction) and reads it.
     pub(in crate::store) fn lock_head(connection: &mut AnyConnection) -> Result<Self, StoreError> {
-        let locked = diesel::update(log_head::table.filter(log_head::id.eq(1)))
+        let locked = natively!(connection, inner => diesel::update(log_head::table.filter(log_head::id.eq(1)))
             .set(log_head::size.eq(log_head::size))
-            .execute(connection)?;
+            .execute(inner))?;
         if locked != 1 {
             return Err(StoreError::Corrupt("the log head row is missing".into()));
         }
         // `get_result`, not `first`: SQLite re-prepares a statement with a bound `LIMIT` on
         // every execution, and the key already names one row.
-        let (size, last_leaf_hash): (i64, String) = log_head::table
+        let (size, last_leaf_hash): (i64, String) = natively!(connection, inner => log_head::table
             .filter(log_head::id.eq(1))
             .select((log_head::size, log_head::last_leaf_hash))
-            .get_result(connection)?;
+            .get_result(inner))?;
         Ok(Self {
             size: u64::try_from(size)
                 .map_err(|_| StoreError::Corrupt(format!("negative log size {size}")))?,
@@ -84,17 +84,19 @@ impl LogWriter {
         let body_text = serde_json::to_string(&entry.body())
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
         let index = to_i64(self.size)?;
-        diesel::insert_into(log_entries::table)
+        let prev = hex::encode(self.last_leaf_hash);
+        let leaf_hash_hex = hex::encode(leaf_hash);
+        natively!(connection, inner => diesel::insert_into(log_entries::table)
             .values((
                 log_entries::entry_index.eq(index),
                 log_entries::kind.eq(kind),
                 log_entries::time.eq(time),
-                log_entries::prev.eq(hex::encode(self.last_leaf_hash)),
-                log_entries::body.eq(body_text),
+                log_entries::prev.eq(&prev),
+                log_entries::body.eq(&body_text),
                 log_entries::leaf.eq(&leaf_text),
-                log_entries::leaf_hash.eq(hex::encode(leaf_hash)),
+                log_entries::leaf_hash.eq(&leaf_hash_hex),
             ))
-            .execute(connection)?;
+            .execute(inner))?;
         // Taken out until the append has succeeded: a failed append leaves no frontier behind,
         // and the next one reads it again.
         let mut frontier = match self.frontier.take() {
@@ -110,13 +112,15 @@ impl LogWriter {
         }
         let completed = frontier.append(leaf_hash)?;
         for (node, node_hash) in completed {
-            diesel::insert_into(log_nodes::table)
+            let (level, node_index) = (i32::from(node.level), to_i64(node.index)?);
+            let hash = hex::encode(node_hash);
+            natively!(connection, inner => diesel::insert_into(log_nodes::table)
                 .values((
-                    log_nodes::level.eq(i32::from(node.level)),
-                    log_nodes::node_index.eq(to_i64(node.index)?),
-                    log_nodes::hash.eq(hex::encode(node_hash)),
+                    log_nodes::level.eq(level),
+                    log_nodes::node_index.eq(node_index),
+                    log_nodes::hash.eq(&hash),
                 ))
-                .execute(connection)?;
+                .execute(inner))?;
         }
         self.size += 1;
         self.last_leaf_hash = leaf_hash;
@@ -133,12 +137,13 @@ impl LogWriter {
         if !self.appended {
             return Ok(());
         }
-        diesel::update(log_head::table.filter(log_head::id.eq(1)))
+        let (size, last_leaf_hash) = (to_i64(self.size)?, hex::encode(self.last_leaf_hash));
+        natively!(connection, inner => diesel::update(log_head::table.filter(log_head::id.eq(1)))
             .set((
-                log_head::size.eq(to_i64(self.size)?),
-                log_head::last_leaf_hash.eq(hex::encode(self.last_leaf_hash)),
+                log_head::size.eq(size),
+                log_head::last_leaf_hash.eq(&last_leaf_hash),
             ))
-            .execute(connection)?;
+            .execute(inner))?;
         Ok(())
     }
 }
