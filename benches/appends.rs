@@ -3,6 +3,11 @@
 //! waiting for its 201 before it posts again. Every 201 is a committed batch and log entry, so
 //! this is the rate group commit has to raise. All three rates come from the same run.
 //!
+//! The clients are connections, not threads: one thread drives every connection (tokio, a
+//! current-thread runtime), because the load generator shares the machine's cores with the
+//! server, and 64 blocking client threads cost it more CPU than the appends they measure. Each
+//! connection still has one request in flight at a time and posts again only after its 201.
+//!
 //!   cargo bench --bench appends                       # SQLite, 5 s per client count
 //!   APPENDS_SECONDS=20 cargo bench --bench appends
 //!   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench appends
@@ -19,6 +24,8 @@ use std::time::{Duration, Instant};
 use common::server_process::ServerProcess;
 use common::TestDatabase;
 use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 const CLIENT_COUNTS: [usize; 3] = [1, 16, 64];
 /// Each client's readings are this many seconds apart from the next client's, so no two
@@ -69,44 +76,34 @@ fn main() {
         json!({"code": "gubeikou-auto", "name": "古北口自动站", "section": "gubeikou"}),
     );
 
+    let address = base.trim_start_matches("http://").to_owned();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
     let mut first_client = 0;
     for clients in CLIENT_COUNTS {
         let appended = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
-        let workers: Vec<_> = (first_client..first_client + clients)
-            .map(|client| {
-                let (base, token) = (base.clone(), token.clone());
-                let (appended, stop) = (Arc::clone(&appended), Arc::clone(&stop));
-                std::thread::spawn(move || {
-                    let agent = ureq::AgentBuilder::new().build();
-                    let start = chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00+08:00")
-                        .unwrap()
-                        + chrono::Duration::seconds(client as i64 * SECONDS_PER_CLIENT);
-                    let mut number = 0_i64;
-                    while !stop.load(Ordering::Relaxed) {
-                        let sampled_at = (start + chrono::Duration::seconds(number)).to_rfc3339();
-                        let body = json!({"batch_id": format!("c{client}-{number}"), "station": "gubeikou-auto",
-                            "readings": [{"section": "gubeikou", "sampled_at": sampled_at, "values": {"ph": "7.62"}}]});
-                        let response = agent
-                            .post(&format!("{base}/v1/readings"))
-                            .set("Authorization", &format!("Bearer {token}"))
-                            .send_json(body)
-                            .unwrap_or_else(|error| panic!("client {client}: {error}"));
-                        assert_eq!(response.status(), 201);
-                        appended.fetch_add(1, Ordering::Relaxed);
-                        number += 1;
-                    }
+        let (count, elapsed) = runtime.block_on(async {
+            let connections: Vec<_> = (first_client..first_client + clients)
+                .map(|client| {
+                    let (address, token) = (address.clone(), token.clone());
+                    let (appended, stop) = (Arc::clone(&appended), Arc::clone(&stop));
+                    tokio::spawn(post_until_stopped(client, address, token, appended, stop))
                 })
-            })
-            .collect();
-        let started = Instant::now();
-        std::thread::sleep(Duration::from_secs(seconds));
-        stop.store(true, Ordering::Relaxed);
-        for worker in workers {
-            worker.join().unwrap();
-        }
-        let elapsed = started.elapsed();
-        let count = appended.load(Ordering::Relaxed);
+                .collect();
+            let started = Instant::now();
+            let stopper = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_secs(seconds));
+                stopper.store(true, Ordering::Relaxed);
+            });
+            for connection in connections {
+                connection.await.unwrap();
+            }
+            (appended.load(Ordering::Relaxed), started.elapsed())
+        });
         println!(
             "durable appends on {}: {clients:>2} clients, {count} one-reading batches in {} ms = {} appends/s",
             database.url.backend_name(),
@@ -116,4 +113,81 @@ fn main() {
         first_client += clients;
     }
     assert!(server.terminate(), "the server stops cleanly");
+}
+
+/// One client: a keep-alive connection posting one-reading batches, each after the 201 of the
+/// one before, until `stop`.
+async fn post_until_stopped(
+    client: usize,
+    address: String,
+    token: String,
+    appended: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+) {
+    let mut stream = TcpStream::connect(&address).await.unwrap();
+    stream.set_nodelay(true).unwrap();
+    let start = chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00+08:00").unwrap()
+        + chrono::Duration::seconds(client as i64 * SECONDS_PER_CLIENT);
+    let mut response = Vec::with_capacity(1024);
+    let mut number = 0_i64;
+    while !stop.load(Ordering::Relaxed) {
+        let sampled_at = (start + chrono::Duration::seconds(number)).to_rfc3339();
+        let body = json!({"batch_id": format!("c{client}-{number}"), "station": "gubeikou-auto",
+            "readings": [{"section": "gubeikou", "sampled_at": sampled_at, "values": {"ph": "7.62"}}]})
+        .to_string();
+        let request = format!(
+            "POST /v1/readings HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let status = read_response(&mut stream, &mut response).await;
+        assert_eq!(
+            status,
+            201,
+            "client {client}: {}",
+            String::from_utf8_lossy(&response)
+        );
+        appended.fetch_add(1, Ordering::Relaxed);
+        number += 1;
+    }
+}
+
+/// Reads one HTTP/1.1 response with a `Content-Length` body into `buffer`; returns its status.
+async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> u16 {
+    buffer.clear();
+    let header_end = loop {
+        if let Some(end) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
+            break end + 4;
+        }
+        read_more(stream, buffer).await;
+    };
+    let head = std::str::from_utf8(&buffer[..header_end])
+        .unwrap()
+        .to_owned();
+    let status: u16 = head[9..12].parse().unwrap();
+    let body_bytes: usize = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().unwrap())
+        })
+        .expect("a Content-Length header");
+    while buffer.len() < header_end + body_bytes {
+        read_more(stream, buffer).await;
+    }
+    assert_eq!(
+        buffer.len(),
+        header_end + body_bytes,
+        "one response at a time"
+    );
+    status
+}
+
+async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) {
+    let mut chunk = [0_u8; 4096];
+    let read = stream.read(&mut chunk).await.unwrap();
+    assert!(read > 0, "the server closed the connection");
+    buffer.extend_from_slice(&chunk[..read]);
 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::connection::AnyConnection;
+use super::connection::{natively, AnyConnection};
 use super::error::StoreError;
 use super::page::{finish_page, Page, PageRequest};
 use super::schema::access_tokens;
@@ -91,11 +91,13 @@ pub fn authenticate(
     token_sha256: &str,
     now: DateTime<Utc>,
 ) -> Result<Authentication, StoreError> {
-    let found: Option<TokenRecord> = access_tokens::table
+    // `get_result`, not `first`: the hash is unique, and SQLite re-prepares a statement with a
+    // bound `LIMIT` on every execution (this one runs on every request).
+    let found: Option<TokenRecord> = natively!(connection, inner => access_tokens::table
         .filter(access_tokens::token_sha256.eq(token_sha256))
         .select(record_columns!())
-        .first(connection)
-        .optional()?;
+        .get_result(inner)
+        .optional())?;
     let Some(record) = found else {
         return Ok(Authentication::Unknown);
     };

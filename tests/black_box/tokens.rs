@@ -174,6 +174,21 @@ fn status(server: &ServerProcess, token: &str) -> u16 {
     }
 }
 
+/// The status of a well-formed batch posted with `token`. Ingest authenticates in its own
+/// blocking call (together with the station lookup), so it is checked apart from other routes.
+fn ingest_status(server: &ServerProcess, token: &str) -> u16 {
+    let batch = serde_json::json!({"batch_id": "b-1", "station": "gubeikou-auto",
+        "readings": [{"section": "gubeikou", "sampled_at": "2025-08-01T08:00:00+08:00", "values": {"ph": "7.62"}}]});
+    match ureq::post(&format!("{}/v1/readings", server.base_url))
+        .set("Authorization", &format!("Bearer {token}"))
+        .send_json(batch)
+    {
+        Ok(response) => response.status(),
+        Err(ureq::Error::Status(code, _)) => code,
+        Err(error) => panic!("{error}"),
+    }
+}
+
 #[test]
 fn a_revoked_and_an_expired_token_get_401_from_both_servers_on_one_postgresql_database() {
     let Some(base_url) = postgres_url_or_skip("two servers sharing one database") else {
@@ -197,6 +212,9 @@ fn a_revoked_and_an_expired_token_get_401_from_both_servers_on_one_postgresql_da
     for server in &servers {
         assert_eq!(status(server, &expired.secret), 401);
         assert_eq!(status(server, &to_revoke.secret), 200);
+        assert_eq!(ingest_status(server, &expired.secret), 401);
+        // Authenticated, but an auditor may not post a station's readings.
+        assert_eq!(ingest_status(server, &to_revoke.secret), 403);
     }
     let output = Command::new(BINARY)
         .args(["token", "revoke", &to_revoke.id.to_string()])
@@ -211,6 +229,7 @@ fn a_revoked_and_an_expired_token_get_401_from_both_servers_on_one_postgresql_da
     // The very next request, on either server, is refused.
     for server in &servers {
         assert_eq!(status(server, &to_revoke.secret), 401);
+        assert_eq!(ingest_status(server, &to_revoke.secret), 401);
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod checkpoints;
 pub mod entries;
 pub mod evidence;
+mod frontier;
 pub mod proofs;
 pub mod publication;
 pub mod tiles;
@@ -13,13 +14,14 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use basin_audit::hash::{self, Hash};
-use basin_audit::tree::{self, NodeId, NodeReader};
+use basin_audit::tree::{NodeId, NodeReader};
 use basin_ledger_core::entry::Entry;
 use diesel::prelude::*;
 
-use crate::store::connection::AnyConnection;
+use crate::store::connection::{natively, AnyConnection};
 use crate::store::error::StoreError;
 use crate::store::schema::{log_entries, log_head, log_nodes};
+use frontier::Frontier;
 
 /// Appends entries for one write transaction. Created by `store::write_transaction` after it
 /// has locked the head row, so no other writer can append until this transaction ends. Cloned
@@ -29,6 +31,8 @@ pub struct LogWriter {
     size: u64,
     last_leaf_hash: Hash,
     appended: bool,
+    /// The tree's right frontier, read at the first append: later appends need no node reads.
+    frontier: Option<Frontier>,
 }
 
 /// One appended entry, as the caller reports it (`log_index` in responses).
@@ -41,21 +45,24 @@ pub struct Appended {
 impl LogWriter {
     /// Locks the head row (the first statement of every write transaction) and reads it.
     pub(in crate::store) fn lock_head(connection: &mut AnyConnection) -> Result<Self, StoreError> {
-        let locked = diesel::update(log_head::table.filter(log_head::id.eq(1)))
+        let locked = natively!(connection, inner => diesel::update(log_head::table.filter(log_head::id.eq(1)))
             .set(log_head::size.eq(log_head::size))
-            .execute(connection)?;
+            .execute(inner))?;
         if locked != 1 {
             return Err(StoreError::Corrupt("the log head row is missing".into()));
         }
-        let (size, last_leaf_hash): (i64, String) = log_head::table
+        // `get_result`, not `first`: SQLite re-prepares a statement with a bound `LIMIT` on
+        // every execution, and the key already names one row.
+        let (size, last_leaf_hash): (i64, String) = natively!(connection, inner => log_head::table
             .filter(log_head::id.eq(1))
             .select((log_head::size, log_head::last_leaf_hash))
-            .first(connection)?;
+            .get_result(inner))?;
         Ok(Self {
             size: u64::try_from(size)
                 .map_err(|_| StoreError::Corrupt(format!("negative log size {size}")))?,
             last_leaf_hash: parse_hash(&last_leaf_hash)?,
             appended: false,
+            frontier: None,
         })
     }
 
@@ -77,33 +84,48 @@ impl LogWriter {
         let body_text = serde_json::to_string(&entry.body())
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
         let index = to_i64(self.size)?;
-        diesel::insert_into(log_entries::table)
+        let prev = hex::encode(self.last_leaf_hash);
+        let leaf_hash_hex = hex::encode(leaf_hash);
+        natively!(connection, inner => diesel::insert_into(log_entries::table)
             .values((
                 log_entries::entry_index.eq(index),
                 log_entries::kind.eq(kind),
                 log_entries::time.eq(time),
-                log_entries::prev.eq(hex::encode(self.last_leaf_hash)),
-                log_entries::body.eq(body_text),
+                log_entries::prev.eq(&prev),
+                log_entries::body.eq(&body_text),
                 log_entries::leaf.eq(&leaf_text),
-                log_entries::leaf_hash.eq(hex::encode(leaf_hash)),
+                log_entries::leaf_hash.eq(&leaf_hash_hex),
             ))
-            .execute(connection)?;
-        let completed = {
-            let reader = DatabaseNodes::new(connection);
-            tree::nodes_completed_by_append(self.size, leaf_hash, &reader)?
+            .execute(inner))?;
+        // Taken out until the append has succeeded: a failed append leaves no frontier behind,
+        // and the next one reads it again.
+        let mut frontier = match self.frontier.take() {
+            Some(frontier) => frontier,
+            None => Frontier::read(connection, self.size)?,
         };
+        if frontier.size() != self.size {
+            return Err(StoreError::Corrupt(format!(
+                "the tree frontier is at {} leaves, the log at {}",
+                frontier.size(),
+                self.size
+            )));
+        }
+        let completed = frontier.append(leaf_hash)?;
         for (node, node_hash) in completed {
-            diesel::insert_into(log_nodes::table)
+            let (level, node_index) = (i32::from(node.level), to_i64(node.index)?);
+            let hash = hex::encode(node_hash);
+            natively!(connection, inner => diesel::insert_into(log_nodes::table)
                 .values((
-                    log_nodes::level.eq(i32::from(node.level)),
-                    log_nodes::node_index.eq(to_i64(node.index)?),
-                    log_nodes::hash.eq(hex::encode(node_hash)),
+                    log_nodes::level.eq(level),
+                    log_nodes::node_index.eq(node_index),
+                    log_nodes::hash.eq(&hash),
                 ))
-                .execute(connection)?;
+                .execute(inner))?;
         }
         self.size += 1;
         self.last_leaf_hash = leaf_hash;
         self.appended = true;
+        self.frontier = Some(frontier);
         Ok(Appended {
             index: self.size - 1,
             leaf_hash,
@@ -115,12 +137,13 @@ impl LogWriter {
         if !self.appended {
             return Ok(());
         }
-        diesel::update(log_head::table.filter(log_head::id.eq(1)))
+        let (size, last_leaf_hash) = (to_i64(self.size)?, hex::encode(self.last_leaf_hash));
+        natively!(connection, inner => diesel::update(log_head::table.filter(log_head::id.eq(1)))
             .set((
-                log_head::size.eq(to_i64(self.size)?),
-                log_head::last_leaf_hash.eq(hex::encode(self.last_leaf_hash)),
+                log_head::size.eq(size),
+                log_head::last_leaf_hash.eq(&last_leaf_hash),
             ))
-            .execute(connection)?;
+            .execute(inner))?;
         Ok(())
     }
 }
@@ -194,7 +217,7 @@ pub fn head_size(connection: &mut AnyConnection) -> Result<u64, StoreError> {
     let size: i64 = log_head::table
         .filter(log_head::id.eq(1))
         .select(log_head::size)
-        .first(connection)?;
+        .get_result(connection)?;
     u64::try_from(size).map_err(|_| StoreError::Corrupt(format!("negative log size {size}")))
 }
 

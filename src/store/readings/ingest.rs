@@ -44,7 +44,9 @@ pub fn find_batch(
         .filter(reading_batches::station.eq(station))
         .filter(reading_batches::batch_id.eq(batch_id))
         .select((reading_batches::body_sha256, reading_batches::response))
-        .first(connection)
+        // Not `first`: (station, batch_id) is unique, and SQLite re-prepares a statement whose
+        // `LIMIT` is a bound parameter on every execution.
+        .get_result(connection)
         .optional()?;
     found
         .map(|(sha256, response)| {
@@ -228,7 +230,7 @@ fn current_ids_at(
 fn next_reading_id(connection: &mut AnyConnection) -> Result<i64, StoreError> {
     let maximum: Option<i64> = readings::table
         .select(diesel::dsl::max(readings::id))
-        .first(connection)?;
+        .get_result(connection)?;
     Ok(maximum.unwrap_or(0) + 1)
 }
 

@@ -44,12 +44,14 @@ trait CodeKeyed: Sized {
 }
 
 /// Applies [`Codes`] to a select on a table with a text `code` column: the one query shape of
-/// every code-keyed read.
+/// every code-keyed read. One code needs no `LIMIT` (it is the primary key), and leaving it out
+/// matters: SQLite re-prepares a statement whose `LIMIT` is a bound parameter on every
+/// execution, which made the station lookup of every ingested batch compile its SQL again.
 macro_rules! select_codes {
     ($query:expr, $code:expr, $codes:expr) => {{
         let query = $query.order($code.asc()).into_boxed();
         match $codes {
-            Codes::Exactly(code) => query.filter($code.eq(code)).limit(1),
+            Codes::Exactly(code) => query.filter($code.eq(code)),
             Codes::Page { after, count } => match after {
                 Some(after) => query.filter($code.gt(after)).limit(count),
                 None => query.limit(count),

@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::logged_code;
-use crate::store::connection::AnyConnection;
+use crate::store::connection::{natively, AnyConnection};
 use crate::store::log::{Appended, LogWriter};
 use crate::store::schema::{station_keys, stations};
 use crate::store::StoreError;
@@ -43,7 +43,7 @@ pub fn station_keys(
     connection: &mut AnyConnection,
     station: &str,
 ) -> Result<Vec<StationKey>, StoreError> {
-    Ok(station_keys::table
+    Ok(natively!(connection, inner => station_keys::table
         .filter(station_keys::station.eq(station))
         .select((
             station_keys::key_id,
@@ -52,7 +52,7 @@ pub fn station_keys(
             station_keys::retired_at,
         ))
         .order((station_keys::added_at.asc(), station_keys::key_id.asc()))
-        .load(connection)?)
+        .load(inner))?)
 }
 
 /// Adds a key to a station and logs `key.added` (owner the station).
