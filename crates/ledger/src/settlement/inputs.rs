@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 pub use super::counted::CountedReading;
 use super::document::{DocumentInputs, SupersedesRef};
-use super::evidence::{check_against_evidence, LoggedBatch};
+use super::evidence::{check_against_bodies, read_bodies, LoggedBatch};
 use super::reading::{InputReading, ReadingProblem};
 use crate::entry::AgreementVersionLogged;
 
@@ -134,24 +134,20 @@ pub fn gather_inputs<S: InputSource>(
         .counted_readings(&valid.sections(), request.period)
         .map_err(InputError::Source)?;
     let evidence = source.evidence_of(&counted).map_err(InputError::Source)?;
-    // The check against the evidence and the parsing share the cores; a reading that differs
-    // from its batch is named before one whose text does not parse, as if one ran after the
-    // other. Either way the first such reading, in the order counted, is named.
-    let (checked, parsed) = rayon::join(
-        || match &evidence {
-            Some(evidence) => check_against_evidence(&counted, evidence),
-            None => Ok(()),
-        },
+    // Reading the batch bodies needs no row, parsing the rows needs no body: one core each
+    // (and both over the cores). Then each parsed row is checked against its body. A row whose
+    // text does not parse is named first; it cannot be what ingest recorded either.
+    let (bodies, parsed) = rayon::join(
+        || evidence.as_deref().map(read_bodies),
         || {
             counted
-                .par_iter()
+                .into_par_iter()
                 .map_init(Vec::new, |scratch, reading| {
-                    InputReading::parse_with(reading.clone(), scratch)
+                    InputReading::parse_with(reading, scratch)
                 })
                 .collect::<Vec<Result<InputReading, ReadingProblem>>>()
         },
     );
-    checked.map_err(|(id, problem)| InputError::BadReading { id, problem })?;
     let readings = parsed
         .into_iter()
         .collect::<Result<Vec<_>, ReadingProblem>>()
@@ -159,6 +155,10 @@ pub fn gather_inputs<S: InputSource>(
             id: problem.id,
             problem: problem.problem,
         })?;
+    if let Some(bodies) = &bodies {
+        check_against_bodies(&readings, bodies)
+            .map_err(|(id, problem)| InputError::BadReading { id, problem })?;
+    }
     Ok(GatheredInputs {
         inputs: DocumentInputs {
             id: request.id,

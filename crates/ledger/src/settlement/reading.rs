@@ -24,6 +24,8 @@ pub struct InputReading {
     values_text: String,
     /// The flags object in JCS, or `None` without flags.
     flags_text: Option<String>,
+    /// Whether the stored texts were exactly these (as ingest writes them), none rewritten.
+    stored_as_kept: bool,
     statistics: ReadingForStatistics,
 }
 
@@ -95,6 +97,9 @@ impl InputReading {
             _ => None,
         };
         let has_flags = !letters.is_empty();
+        let stored_as_kept = values_rewritten.is_none()
+            && flags_rewritten.is_none()
+            && has_flags == reading.flags_json.is_some();
         Ok(Self {
             statistics: ReadingForStatistics {
                 id: reading.id,
@@ -103,6 +108,7 @@ impl InputReading {
                 flags,
             },
             values_text: values_rewritten.unwrap_or(reading.values_json),
+            stored_as_kept,
             flags_text: match has_flags {
                 true => flags_rewritten.or(reading.flags_json),
                 false => None,
@@ -120,6 +126,12 @@ impl InputReading {
     /// The values object exactly as the digest writes it.
     pub fn values_jcs(&self) -> &str {
         &self.values_text
+    }
+
+    /// Whether the stored values and flags texts are exactly [`Self::values_jcs`] and
+    /// [`Self::flags_jcs`].
+    pub fn stored_as_kept(&self) -> bool {
+        self.stored_as_kept
     }
 
     /// The flags object exactly as the digest writes it, or `None` without flags.

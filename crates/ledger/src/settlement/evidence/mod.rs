@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::counted::CountedReading;
 use crate::entry::ReadingsBatchLogged;
+pub use recorded::StoredRow;
 use view::BodyView;
 
 /// A logged batch entry with the bytes it names.
@@ -26,25 +26,52 @@ pub struct LoggedBatch {
     pub body: Vec<u8>,
 }
 
-/// Checks every reading against its batch; the first that differs is returned as
-/// `(reading id, what)`.
-pub fn check_against_evidence(
-    readings: &[CountedReading],
-    batches: &[LoggedBatch],
-) -> Result<(), (i64, String)> {
+/// The logged batches, each body read in place once its bytes hash to its entry.
+pub struct ReadBodies<'b> {
+    /// By first reading id.
+    parsed: BTreeMap<i64, (&'b LoggedBatch, BodyView<'b>)>,
+    /// The batches whose bytes do not hash or parse, with why.
+    unreadable: Vec<(&'b LoggedBatch, String)>,
+}
+
+/// Reads every batch body (over the cores): the part of the check that needs no stored row, so
+/// it can run while the rows are parsed.
+pub fn read_bodies(batches: &[LoggedBatch]) -> ReadBodies<'_> {
     let bodies: Vec<Result<BodyView<'_>, String>> = batches.par_iter().map(read_body).collect();
-    let mut parsed: BTreeMap<i64, (&LoggedBatch, BodyView<'_>)> = BTreeMap::new();
+    let mut read = ReadBodies {
+        parsed: BTreeMap::new(),
+        unreadable: Vec::new(),
+    };
     for (batch, body) in batches.iter().zip(bodies) {
         match body {
             Ok(body) => {
-                parsed.insert(batch.entry.first_reading_id, (batch, body));
+                read.parsed
+                    .insert(batch.entry.first_reading_id, (batch, body));
             }
-            Err(problem) => {
-                let ids = batch.entry.reading_ids();
-                if let Some(reading) = readings.iter().find(|reading| ids.contains(&reading.id)) {
-                    return Err((reading.id, problem));
-                }
-            }
+            Err(problem) => read.unreadable.push((batch, problem)),
+        }
+    }
+    read
+}
+
+/// Checks every reading against its batch; the first that differs is returned as
+/// `(reading id, what)`.
+pub fn check_against_evidence<R: StoredRow + Sync>(
+    readings: &[R],
+    batches: &[LoggedBatch],
+) -> Result<(), (i64, String)> {
+    check_against_bodies(readings, &read_bodies(batches))
+}
+
+/// [`check_against_evidence`] over bodies already read.
+pub fn check_against_bodies<R: StoredRow + Sync>(
+    readings: &[R],
+    bodies: &ReadBodies<'_>,
+) -> Result<(), (i64, String)> {
+    for (batch, problem) in &bodies.unreadable {
+        let ids = batch.entry.reading_ids();
+        if let Some(reading) = readings.iter().find(|reading| ids.contains(&reading.id())) {
+            return Err((reading.id(), problem.clone()));
         }
     }
     // In chunks over the cores; the first reading that differs, in the given order, is named.
@@ -53,7 +80,7 @@ pub fn check_against_evidence(
         .map_init(Vec::new, |scratch, chunk| {
             chunk
                 .iter()
-                .try_for_each(|reading| check_reading(reading, &parsed, scratch))
+                .try_for_each(|reading| check_reading(reading, &bodies.parsed, scratch))
         })
         .collect();
     verdicts.into_iter().collect()
@@ -62,19 +89,20 @@ pub fn check_against_evidence(
 /// Readings checked by one task: enough to outweigh handing the task to another core.
 const READINGS_PER_TASK: usize = 2_048;
 
-fn check_reading(
-    reading: &CountedReading,
+fn check_reading<R: StoredRow>(
+    reading: &R,
     parsed: &BTreeMap<i64, (&LoggedBatch, BodyView<'_>)>,
     scratch: &mut Vec<u8>,
 ) -> Result<(), (i64, String)> {
+    let id = reading.id();
     let found = parsed
-        .range(..=reading.id)
+        .range(..=id)
         .next_back()
-        .filter(|(_, (batch, _))| batch.entry.reading_ids().contains(&reading.id));
+        .filter(|(_, (batch, _))| batch.entry.reading_ids().contains(&id));
     let Some((first, (batch, body))) = found else {
-        return Err((reading.id, "no logged batch recorded it".into()));
+        return Err((id, "no logged batch recorded it".into()));
     };
-    let position = usize::try_from(reading.id - first).unwrap_or(usize::MAX);
+    let position = usize::try_from(id - first).unwrap_or(usize::MAX);
     let same = body
         .readings
         .get(position)
@@ -83,7 +111,7 @@ fn check_reading(
         return Ok(());
     }
     Err((
-        reading.id,
+        id,
         format!(
             "as stored it differs from what batch {}/{} recorded",
             batch.entry.station.as_str(),

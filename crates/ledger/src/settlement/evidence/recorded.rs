@@ -7,21 +7,72 @@ use chrono::Utc;
 
 use super::view::{literal_text, string_contents, ReadingView};
 use crate::settlement::counted::CountedReading;
+use crate::settlement::reading::InputReading;
 use crate::time::utc_text;
+
+/// A stored reading as the check reads it. `None` from [`StoredRow::stored_texts`] says the stored
+/// values or flags are not in the form ingest writes, so they cannot be what it recorded.
+pub trait StoredRow {
+    fn id(&self) -> i64;
+    fn section(&self) -> &str;
+    fn sampled_at(&self) -> &str;
+    /// The values object and the flags object (or `None` without flags) as stored.
+    fn stored_texts(&self) -> Option<(&str, Option<&str>)>;
+}
+
+impl StoredRow for CountedReading {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn section(&self) -> &str {
+        &self.section
+    }
+    fn sampled_at(&self) -> &str {
+        &self.sampled_at
+    }
+    fn stored_texts(&self) -> Option<(&str, Option<&str>)> {
+        Some((&self.values_json, self.flags_json.as_deref()))
+    }
+}
+
+/// A parsed reading keeps its stored texts when they already were in JCS; ingest writes exactly
+/// that form, so a reading whose texts had to be rewritten was not stored by ingest.
+impl StoredRow for InputReading {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn section(&self) -> &str {
+        &self.section
+    }
+    fn sampled_at(&self) -> &str {
+        &self.sampled_at
+    }
+    fn stored_texts(&self) -> Option<(&str, Option<&str>)> {
+        self.stored_as_kept()
+            .then(|| (self.values_jcs(), self.flags_jcs()))
+    }
+}
 
 /// Whether `row` records `sent`. A reading that counts was posted valid, so a sent status other
 /// than `valid` means the row's status was altered.
 ///
 /// The literals are compared as text and not parsed here: a row that passes holds the very text
 /// the station sent, and the settlement parses every counted literal with the parameter's rules
-/// next, refusing one that does not parse as an integrity problem of the same reading.
-pub(super) fn records(sent: &ReadingView<'_>, row: &CountedReading, scratch: &mut Vec<u8>) -> bool {
-    sent.section == row.section
+/// as well, refusing one that does not parse as an integrity problem of the same reading.
+pub(super) fn records<R: StoredRow>(
+    sent: &ReadingView<'_>,
+    row: &R,
+    scratch: &mut Vec<u8>,
+) -> bool {
+    let Some((values_json, flags_json)) = row.stored_texts() else {
+        return false;
+    };
+    sent.section == row.section()
         && matches!(sent.status.as_deref(), None | Some("valid"))
-        && same_instant(&sent.sampled_at, &row.sampled_at)
+        && same_instant(&sent.sampled_at, row.sampled_at())
         && write_values(sent, scratch)
-        && scratch.as_slice() == row.values_json.as_bytes()
-        && match (write_flags(sent, scratch), &row.flags_json) {
+        && scratch.as_slice() == values_json.as_bytes()
+        && match (write_flags(sent, scratch), flags_json) {
             (Some(false), None) => true,
             (Some(true), Some(stored)) => scratch.as_slice() == stored.as_bytes(),
             _ => false,

@@ -6,6 +6,8 @@ use sha2::{Digest, Sha256};
 
 use super::*;
 use crate::batch::{recorded_form, BatchBody, RecordedForm};
+use crate::settlement::counted::CountedReading;
+use crate::settlement::reading::InputReading;
 
 const FIRST_ID: i64 = 41;
 
@@ -90,6 +92,26 @@ fn a_body_that_does_not_hash_to_its_entry_is_named_by_its_first_counted_reading(
     let (id, problem) = check_against_evidence(&[second], &[batch]).unwrap_err();
     assert_eq!(id, FIRST_ID + 1);
     assert!(problem.contains("does not hash"), "{problem}");
+}
+
+#[test]
+fn a_parsed_row_is_checked_as_stored_not_as_rewritten() {
+    let reading = r#"{"section":"gubeikou","sampled_at":"2025-07-01T00:00:00Z","values":{"do":"7.5","tp":"0.05"}}"#;
+    let body = body_of(&[reading.to_owned()]);
+    let batch = logged(&body, 1);
+    let as_ingest_wrote = row(FIRST_ID, recorded_at(&body, 0).unwrap());
+    let parsed = InputReading::parse(as_ingest_wrote.clone()).unwrap();
+    assert_eq!(
+        check_against_evidence(&[parsed], std::slice::from_ref(&batch)),
+        Ok(())
+    );
+    // The same values, stored in another member order: not what ingest wrote.
+    let reordered = CountedReading {
+        values_json: r#"{"tp":"0.05","do":"7.5"}"#.into(),
+        ..as_ingest_wrote
+    };
+    let parsed = InputReading::parse(reordered).unwrap();
+    assert!(check_against_evidence(&[parsed], &[batch]).is_err());
 }
 
 fn literal() -> impl Strategy<Value = String> {
