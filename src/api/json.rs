@@ -33,6 +33,20 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
+/// A request body read but not yet parsed, for a handler that must authenticate first and parses
+/// with [`parse_json`] inside the same blocking call (the limits and errors are those above).
+pub struct RawBody(pub Bytes);
+
+impl FromRequest for RawBody {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let bytes = Bytes::from_request(request, payload);
+        Box::pin(async move { Ok(Self(bytes.await.map_err(|error| payload_error(&error))?)) })
+    }
+}
+
 fn payload_error(error: &actix_web::Error) -> ApiError {
     match error.as_error::<PayloadError>() {
         Some(PayloadError::Overflow) => ApiError::PayloadTooLarge {

@@ -214,6 +214,37 @@ async fn every_validation_rule_names_its_pointer_and_stores_nothing() {
 }
 
 #[actix_web::test]
+async fn a_caller_without_a_valid_token_learns_nothing_of_the_body() {
+    let app = spawn_app().await;
+    app.register_chaobai().await;
+    for body in ["not json", r#"{"batch_id": 1}"#] {
+        let reply = app
+            .post_raw("/v1/readings", Some("blt_not-a-token"), body)
+            .await;
+        assert_eq!(reply.status, 401, "{}", reply.text);
+        assert_eq!(
+            reply.body["detail"], "the token is not valid",
+            "{}",
+            reply.text
+        );
+    }
+    // With a valid token the same bodies are the caller's to fix.
+    let admin = app.admin_token.clone();
+    assert_eq!(
+        app.post_raw("/v1/readings", Some(&admin), "not json")
+            .await
+            .status,
+        400
+    );
+    assert_eq!(
+        app.post_raw("/v1/readings", Some(&admin), r#"{"batch_id": 1}"#)
+            .await
+            .problem_pointers(422),
+        ["/batch_id"]
+    );
+}
+
+#[actix_web::test]
 async fn stations_post_only_for_themselves() {
     let app = spawn_app().await;
     app.register_chaobai().await;
