@@ -184,14 +184,22 @@ fn write_integer(value: i64, output: &mut Vec<u8>) {
 
 /// An object of strings whose keys are parameter codes (ASCII, so `BTreeMap` order is JCS order).
 fn write_object(members: &BTreeMap<String, String>, output: &mut Vec<u8>) {
+    write_members(members.iter(), output);
+}
+
+/// An object of string members, in the order given (the caller's names sort in JCS order).
+pub(super) fn write_members<K: AsRef<str>, V: AsRef<str>>(
+    members: impl Iterator<Item = (K, V)>,
+    output: &mut Vec<u8>,
+) {
     output.push(b'{');
-    for (position, (key, value)) in members.iter().enumerate() {
+    for (position, (key, value)) in members.enumerate() {
         if position > 0 {
             output.push(b',');
         }
-        write_string(key, output);
+        write_string(key.as_ref(), output);
         output.push(b':');
-        write_string(value, output);
+        write_string(value.as_ref(), output);
     }
     output.push(b'}');
 }

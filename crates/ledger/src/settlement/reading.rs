@@ -6,13 +6,12 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use basin_audit::canonical::write_string;
 use basin_domain::statistics::ReadingForStatistics;
 use basin_domain::{ParameterCode, ValueFlag, ValueLiteral};
 use chrono::{DateTime, Utc};
 
 use super::counted::CountedReading;
-use super::digest::{DigestedReading, FlaggedReading, UsedReading};
+use super::digest::{write_members, DigestedReading, FlaggedReading, UsedReading};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputReading {
@@ -255,16 +254,7 @@ fn plain_string(quoted: &str) -> Option<&str> {
 /// it, so nearly always). Names are parameter codes, ASCII, so map order is JCS order.
 fn rewritten_as_jcs(members: &Members<'_>, stored: &str, output: &mut Vec<u8>) -> Option<String> {
     output.clear();
-    output.push(b'{');
-    for (position, (name, value)) in members.iter().enumerate() {
-        if position > 0 {
-            output.push(b',');
-        }
-        write_string(name, output);
-        output.push(b':');
-        write_string(value, output);
-    }
-    output.push(b'}');
+    write_members(members.iter().map(|(name, value)| (name, value)), output);
     // JCS of valid UTF-8 text is valid UTF-8.
     (output.as_slice() != stored.as_bytes()).then(|| String::from_utf8_lossy(output).into_owned())
 }
