@@ -4,9 +4,11 @@
 //! posted valid.
 //!
 //! Every settlement runs this over every reading it counts, so it reads each body in place
-//! ([`view`]) and compares bytes ([`recorded`]) rather than building the recorded form of each
-//! reading; a test holds it to the same verdicts as `batch::recorded_form`.
+//! ([`view`], by a scanner for the plain form stations post, [`plain`]) and compares bytes
+//! ([`recorded`]) rather than building the recorded form of each reading; a test holds it to
+//! the same verdicts as `batch::recorded_form`.
 
+mod plain;
 mod recorded;
 mod view;
 
@@ -125,8 +127,13 @@ fn read_body(batch: &LoggedBatch) -> Result<BodyView<'_>, String> {
     if hex::encode(Sha256::digest(&batch.body)) != batch.entry.body_sha256 {
         return Err("its batch body does not hash to the logged body_sha256".into());
     }
-    serde_json::from_slice(&batch.body).map_err(|error| error.to_string())
+    match plain::plain_body(&batch.body) {
+        Some(body) => Ok(body),
+        None => serde_json::from_slice(&batch.body).map_err(|error| error.to_string()),
+    }
 }
 
+#[cfg(test)]
+mod plain_tests;
 #[cfg(test)]
 mod tests;

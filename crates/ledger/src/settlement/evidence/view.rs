@@ -1,7 +1,8 @@
 //! A logged batch body read in place: the strings it holds are borrowed from its bytes wherever
 //! they need no unescaping, so checking a year of readings against their batches allocates per
 //! batch, not per value. The shape is the posted one ([`crate::batch::BatchBody`]), with unknown
-//! members refused as they are at ingest.
+//! members refused as they are at ingest. Bodies in the plain form are read without serde
+//! ([`super::plain`]), into the same view.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -10,7 +11,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct BodyView<'a> {
     #[serde(borrow)]
@@ -23,7 +24,7 @@ pub(super) struct BodyView<'a> {
     pub readings: Vec<ReadingView<'a>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ReadingView<'a> {
     #[serde(borrow)]
@@ -44,22 +45,22 @@ pub(super) struct ReadingView<'a> {
     pub revises: Option<i64>,
 }
 
-/// A JSON object's members in the order sent, values kept raw. A repeated name keeps its last
-/// value, as the posted body's `BTreeMap` does.
-#[derive(Debug, Default)]
-pub(super) struct Members<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
+/// A JSON object's members in the order sent, each value as its raw JSON text. A repeated name
+/// keeps its last value, as the posted body's `BTreeMap` does.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Members<'a>(pub Vec<(Cow<'a, str>, &'a str)>);
 
 impl<'a> Members<'a> {
     /// The members sorted by name, each name once with its last value.
-    pub fn sorted(&self) -> Vec<(&str, &'a RawValue)> {
-        let mut members: Vec<(&str, &'a RawValue)> = self
+    pub fn sorted(&self) -> Vec<(&str, &'a str)> {
+        let mut members: Vec<(&str, &'a str)> = self
             .0
             .iter()
             .map(|(name, value)| (name.as_ref(), *value))
             .collect();
         // Stable, so among equal names the last sent stays last; then keep that one.
         members.sort_by(|left, right| left.0.cmp(right.0));
-        let mut kept: Vec<(&str, &'a RawValue)> = Vec::with_capacity(members.len());
+        let mut kept: Vec<(&str, &'a str)> = Vec::with_capacity(members.len());
         for member in members {
             match kept.last_mut() {
                 Some(last) if last.0 == member.0 => *last = member,
@@ -90,7 +91,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
                 let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8));
                 while let Some(BorrowedText(name)) = map.next_key()? {
                     let value: &'de RawValue = map.next_value()?;
-                    members.push((name, value));
+                    members.push((name, value.get()));
                 }
                 Ok(Members(members))
             }
@@ -126,8 +127,7 @@ impl<'de> Deserialize<'de> for BorrowedText<'de> {
 
 /// The literal as sent, as the batch rules read it: a JSON string's contents (borrowed unless it
 /// holds escapes), or the raw text of any other JSON value.
-pub(super) fn literal_text(raw: &RawValue) -> Cow<'_, str> {
-    let text = raw.get();
+pub(super) fn literal_text(text: &str) -> Cow<'_, str> {
     if !text.starts_with('"') {
         return Cow::Borrowed(text);
     }
@@ -150,8 +150,7 @@ fn plain_contents(text: &str) -> Option<&str> {
 }
 
 /// A JSON string's contents, or `None` for any other JSON value (a flag must be a string).
-pub(super) fn string_contents(raw: &RawValue) -> Option<Cow<'_, str>> {
-    let text = raw.get();
+pub(super) fn string_contents(text: &str) -> Option<Cow<'_, str>> {
     if !text.starts_with('"') {
         return None;
     }
