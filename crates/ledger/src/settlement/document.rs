@@ -19,7 +19,7 @@ pub use super::digest::{
     digest_of, flagged_readings_digest, readings_digest, DigestedReading, FlaggedReading,
     UsedReading,
 };
-pub use super::reading::{InputReading, ReadingProblem};
+pub use super::reading::{InputReading, ReadingProblem, ReadingText};
 pub use crate::entry::SupersedesRef;
 use crate::time::utc_text;
 
@@ -97,18 +97,26 @@ pub fn assemble(inputs: DocumentInputs) -> Result<AssembledDocument, AssemblyErr
                 .map(|facts| (code.clone(), *facts))
         })
         .collect();
-    // The digest and the evaluation read the same readings and nothing of each other: one core
-    // each.
+    let positions = inputs
+        .readings
+        .iter()
+        .map(|reading| position_for_statistics(reading, &needed, &inputs.period))
+        .collect::<Result<Vec<usize>, AssemblyError>>()?;
+    let (texts, statistics): (Vec<ReadingText>, Vec<ReadingForStatistics>) = inputs
+        .readings
+        .into_iter()
+        .map(InputReading::into_parts)
+        .unzip();
+    // The digest reads the texts, the evaluation the statistics: one core each.
     let (readings_digest, evaluation) = rayon::join(
-        || digest_of(&inputs.readings),
-        || -> Result<_, AssemblyError> {
-            let readings = readings_by_section(&inputs.readings, &needed, &inputs.period)?;
-            Ok(evaluate(EvaluationInput {
+        || digest_of(&texts),
+        || {
+            evaluate(EvaluationInput {
                 terms: inputs.terms.clone(),
                 period: inputs.period,
                 sections,
-                readings,
-            })?)
+                readings: by_section(statistics, &positions, &needed),
+            })
         },
     );
     let (readings_digest, evaluation) = (readings_digest?, evaluation?);
@@ -162,23 +170,22 @@ pub fn assemble(inputs: DocumentInputs) -> Result<AssembledDocument, AssemblyErr
     })
 }
 
-/// The readings as the statistics take them, by section.
-fn readings_by_section(
-    readings: &[InputReading],
+/// The readings' statistics by section, each moved to the section at its position in `needed`.
+fn by_section(
+    statistics: Vec<ReadingForStatistics>,
+    positions: &[usize],
     needed: &[Code],
-    period: &Period,
-) -> Result<BTreeMap<Code, Vec<ReadingForStatistics>>, AssemblyError> {
+) -> BTreeMap<Code, Vec<ReadingForStatistics>> {
     let mut by_position: Vec<Vec<ReadingForStatistics>> = vec![Vec::new(); needed.len()];
-    for reading in readings {
-        let position = position_for_statistics(reading, needed, period)?;
-        by_position[position].push(reading.statistics().clone());
+    for (reading, &position) in statistics.into_iter().zip(positions) {
+        by_position[position].push(reading);
     }
-    Ok(needed
+    needed
         .iter()
         .cloned()
         .zip(by_position)
         .filter(|(_, readings)| !readings.is_empty())
-        .collect())
+        .collect()
 }
 
 /// Where among the needed sections a used reading belongs, refusing one the settlement could

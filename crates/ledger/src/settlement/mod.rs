@@ -1,6 +1,6 @@
 //! Settlements without storage: the signed document and its digests (`document`), the one
 //! input path (`inputs`, checked against the batch `evidence`, each reading parsed once into a
-//! `reading`), the lifecycle rules and the
+//! `reading` from its `stored_text`), the lifecycle rules and the
 //! decisions they make (`lifecycle`, `decisions`), and period arithmetic (`periods`).
 
 mod counted;
@@ -15,3 +15,4 @@ pub mod lifecycle;
 pub mod periods;
 pub mod reading;
 pub mod recompute;
+mod stored_text;

@@ -3,7 +3,6 @@
 //! sections is 26,280 readings and 210,240 values, so the texts read from storage are kept, not
 //! rebuilt as a map of strings per reading.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use basin_domain::statistics::ReadingForStatistics;
@@ -11,7 +10,8 @@ use basin_domain::{ParameterCode, ValueFlag, ValueLiteral};
 use chrono::{DateTime, Utc};
 
 use super::counted::CountedReading;
-use super::digest::{write_members, DigestedReading, FlaggedReading, UsedReading};
+use super::digest::{DigestedReading, FlaggedReading, UsedReading};
+use super::stored_text::{rewritten_as_jcs, string_map};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputReading {
@@ -137,10 +137,32 @@ impl InputReading {
     pub fn flags_jcs(&self) -> Option<&str> {
         self.flags_text.as_deref()
     }
+
+    /// The texts the digest reads and the statistics the evaluation takes, apart: a settlement
+    /// runs the two side by side, each owning its part, with nothing copied.
+    pub fn into_parts(self) -> (ReadingText, ReadingForStatistics) {
+        let text = ReadingText {
+            id: self.id,
+            section: self.section,
+            sampled_at: self.sampled_at,
+            values_text: self.values_text,
+            flags_text: self.flags_text,
+        };
+        (text, self.statistics)
+    }
 }
 
-/// The objects are kept in JCS already: written as they stand.
-impl DigestedReading for InputReading {
+/// What the digest reads of a counted reading: its id, section, instant and JCS objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadingText {
+    id: i64,
+    section: String,
+    sampled_at: String,
+    values_text: String,
+    flags_text: Option<String>,
+}
+
+impl DigestedReading for ReadingText {
     fn id(&self) -> i64 {
         self.id
     }
@@ -151,13 +173,13 @@ impl DigestedReading for InputReading {
         &self.sampled_at
     }
     fn has_flags(&self) -> bool {
-        self.flags_jcs().is_some()
+        self.flags_text.is_some()
     }
     fn write_flags(&self, output: &mut Vec<u8>) {
-        output.extend_from_slice(self.flags_jcs().unwrap_or("{}").as_bytes());
+        output.extend_from_slice(self.flags_text.as_deref().unwrap_or("{}").as_bytes());
     }
     fn write_values(&self, output: &mut Vec<u8>) {
-        output.extend_from_slice(self.values_jcs().as_bytes());
+        output.extend_from_slice(self.values_text.as_bytes());
     }
 }
 
@@ -192,69 +214,4 @@ impl TryFrom<UsedReading> for InputReading {
     fn try_from(reading: UsedReading) -> Result<Self, ReadingProblem> {
         Self::try_from(FlaggedReading::from(reading))
     }
-}
-
-/// A JSON object of strings, its members sorted by name, each name once (a repeated name keeps
-/// its last value, as a map of owned strings would), and whether the text already is its JCS.
-/// Text in the form ingest writes is split in place; anything else is read by serde_json.
-fn string_map(text: &str) -> Result<(Members<'_>, bool), serde_json::Error> {
-    if let Some(members) = plain_object(text) {
-        return Ok((members, true));
-    }
-    let members = match serde_json::from_str::<BTreeMap<&str, &str>>(text) {
-        Ok(borrowed) => borrowed
-            .into_iter()
-            .map(|(name, value)| (Cow::Borrowed(name), Cow::Borrowed(value)))
-            .collect(),
-        Err(_) => serde_json::from_str::<BTreeMap<String, String>>(text)?
-            .into_iter()
-            .map(|(name, value)| (Cow::Owned(name), Cow::Owned(value)))
-            .collect(),
-    };
-    Ok((members, false))
-}
-
-type Members<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
-
-/// `{"name":"value",…}` with names strictly ascending, no whitespace, and no character that JSON
-/// must escape: such text means exactly what serde_json reads from it, and is its own JCS.
-fn plain_object(text: &str) -> Option<Members<'_>> {
-    let inner = text.strip_prefix('{')?.strip_suffix('}')?;
-    let mut members: Members<'_> = Vec::with_capacity(MEMBERS_EXPECTED);
-    if inner.is_empty() {
-        return Some(members);
-    }
-    // A comma or colon inside a string leaves a piece that is not a quoted string: then `None`.
-    for member in inner.split(',') {
-        let (name, value) = member.split_once(':')?;
-        let (name, value) = (plain_string(name)?, plain_string(value)?);
-        if members
-            .last()
-            .is_some_and(|(last, _)| last.as_ref() >= name)
-        {
-            return None;
-        }
-        members.push((Cow::Borrowed(name), Cow::Borrowed(value)));
-    }
-    Some(members)
-}
-
-/// Values a reading usually has: room for them without growing.
-const MEMBERS_EXPECTED: usize = 12;
-
-fn plain_string(quoted: &str) -> Option<&str> {
-    let inner = quoted.strip_prefix('"')?.strip_suffix('"')?;
-    inner
-        .bytes()
-        .all(|byte| byte >= 0x20 && byte != b'"' && byte != b'\\')
-        .then_some(inner)
-}
-
-/// The object in JCS, or `None` when the stored text already is exactly that (as ingest writes
-/// it, so nearly always). Names are parameter codes, ASCII, so map order is JCS order.
-fn rewritten_as_jcs(members: &Members<'_>, stored: &str, output: &mut Vec<u8>) -> Option<String> {
-    output.clear();
-    write_members(members.iter().map(|(name, value)| (name, value)), output);
-    // JCS of valid UTF-8 text is valid UTF-8.
-    (output.as_slice() != stored.as_bytes()).then(|| String::from_utf8_lossy(output).into_owned())
 }
