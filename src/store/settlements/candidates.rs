@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use diesel::connection::DefaultLoadingMode;
 use diesel::prelude::*;
 
 use super::super::connection::AnyConnection;
@@ -30,16 +31,18 @@ pub struct Candidate {
     pub flags_json: Option<String>,
 }
 
-/// Readings of these sections sampled in `[start, end)`, ordered by section, sampled_at, id:
-/// only those that count now (valid, not superseded, not invalidated) when `counted_only`, or
-/// every one, for a caller that decides what counted at an earlier point of the log.
-pub fn candidates_in_period(
+/// Readings of these sections sampled in `[start, end)`, ordered by section, sampled_at, id,
+/// given to `each` as they are read: only those that count now (valid, not superseded, not
+/// invalidated) when `counted_only`, or every one, for a caller that decides what counted at an
+/// earlier point of the log.
+pub fn for_each_candidate(
     connection: &mut AnyConnection,
     sections: &[String],
     start: &str,
     end: &str,
     counted_only: bool,
-) -> Result<Vec<Candidate>, StoreError> {
+    mut each: impl FnMut(Candidate),
+) -> Result<(), StoreError> {
     let mut query = readings::table
         .filter(readings::section.eq_any(sections))
         .filter(readings::sampled_at.ge(start))
@@ -69,31 +72,42 @@ pub fn candidates_in_period(
             .filter(readings::superseded_by.is_null())
             .filter(readings::invalidated_at.is_null());
     }
-    Ok(query.load::<Candidate>(connection)?)
+    for candidate in query.load_iter::<Candidate, DefaultLoadingMode>(connection)? {
+        each(candidate?);
+    }
+    Ok(())
 }
 
-/// The log index of each batch of these readings (and of their successors): station → batch id
-/// → index, so that a reading's batch is looked up without building a key.
-pub(super) fn batch_log_indices(
+/// [`for_each_candidate`], collected.
+pub fn candidates_in_period(
     connection: &mut AnyConnection,
-    readings: &[Candidate],
+    sections: &[String],
+    start: &str,
+    end: &str,
+    counted_only: bool,
+) -> Result<Vec<Candidate>, StoreError> {
+    let mut candidates = Vec::new();
+    for_each_candidate(
+        connection,
+        sections,
+        start,
+        end,
+        counted_only,
+        |candidate| candidates.push(candidate),
+    )?;
+    Ok(candidates)
+}
+
+/// The log index of each of these batches (given by id, each once; a batch id names one batch
+/// per station): station → batch id → index, so that a reading's batch is looked up without
+/// building a key.
+pub(super) fn batch_log_indices<'b>(
+    connection: &mut AnyConnection,
+    batch_ids: impl IntoIterator<Item = &'b str>,
 ) -> Result<HashMap<String, HashMap<String, i64>>, StoreError> {
-    // Readings come in runs of one batch: skip the repeats before the set sees them.
-    let mut batch_ids: BTreeSet<&str> = BTreeSet::new();
-    let mut previous = None;
-    for reading in readings {
-        let batch_id = reading.batch_id.as_str();
-        if previous != Some(batch_id) {
-            batch_ids.insert(batch_id);
-            previous = Some(batch_id);
-        }
-    }
+    let batch_ids: Vec<&str> = batch_ids.into_iter().collect();
     let mut found: HashMap<String, HashMap<String, i64>> = HashMap::new();
-    for chunk in batch_ids
-        .into_iter()
-        .collect::<Vec<_>>()
-        .chunks(IN_LIST_MAX)
-    {
+    for chunk in batch_ids.chunks(IN_LIST_MAX) {
         let rows: Vec<(String, String, i64)> = reading_batches::table
             .filter(reading_batches::batch_id.eq_any(chunk))
             .select((
@@ -107,4 +121,19 @@ pub(super) fn batch_log_indices(
         }
     }
     Ok(found)
+}
+
+/// The distinct batch ids of these readings. Readings come in runs of one batch: the repeats
+/// are skipped before the set sees them.
+pub(super) fn batch_ids_of(readings: &[Candidate]) -> BTreeSet<&str> {
+    let mut batch_ids: BTreeSet<&str> = BTreeSet::new();
+    let mut previous = None;
+    for reading in readings {
+        let batch_id = reading.batch_id.as_str();
+        if previous != Some(batch_id) {
+            batch_ids.insert(batch_id);
+            previous = Some(batch_id);
+        }
+    }
+    batch_ids
 }

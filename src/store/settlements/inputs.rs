@@ -3,13 +3,15 @@
 //! issued is a query, not a replay). Every counted reading is checked against the batch that
 //! recorded it, so an altered row is reported by reading id, never used.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use basin_domain::quality::SectionFacts;
 use basin_domain::{Code, Period};
 use basin_ledger_core::entry::{AgreementVersionLogged, Entry, ReadingsBatchLogged};
 use basin_ledger_core::settlement::evidence::LoggedBatch;
-use basin_ledger_core::settlement::inputs::{add_logged_version, CountedReading, InputSource};
+use basin_ledger_core::settlement::inputs::{
+    add_logged_version, give_in_chunks, CountedReading, InputSource,
+};
 use diesel::prelude::*;
 
 use super::super::agreements::basin_section_facts;
@@ -17,15 +19,16 @@ use super::super::connection::AnyConnection;
 use super::super::error::StoreError;
 use super::super::log::entries::typed_entries;
 use super::super::schema::{agreement_versions, reading_batches};
-use super::candidates::{batch_log_indices, candidates_in_period, Candidate, IN_LIST_MAX};
+use super::candidates::IN_LIST_MAX;
+use super::counting::{counted_before, counted_now, logged_before, Origins};
 use crate::model::time::utc_text;
 
 pub struct StoreInputs<'c> {
     connection: &'c mut AnyConnection,
     /// Only what the log held before this index counts; `None` is now.
     before_index: Option<u64>,
-    /// The batches the counted readings came in: station → batch ids.
-    origins: HashMap<String, HashSet<String>>,
+    /// The batches the counted readings came in.
+    origins: Origins,
 }
 
 impl<'c> StoreInputs<'c> {
@@ -33,7 +36,7 @@ impl<'c> StoreInputs<'c> {
         Self {
             connection,
             before_index: None,
-            origins: HashMap::new(),
+            origins: Origins::new(),
         }
     }
 
@@ -41,19 +44,12 @@ impl<'c> StoreInputs<'c> {
         Self {
             connection,
             before_index: Some(index),
-            origins: HashMap::new(),
+            origins: Origins::new(),
         }
     }
 
     fn logged_before(&self, index: Option<i64>) -> bool {
-        match (
-            self.before_index,
-            index.and_then(|index| u64::try_from(index).ok()),
-        ) {
-            (None, _) => true,
-            (Some(before), Some(index)) => index < before,
-            (Some(_), None) => false,
-        }
+        logged_before(self.before_index, index)
     }
 }
 
@@ -97,94 +93,39 @@ impl InputSource for StoreInputs<'_> {
         &mut self,
         sections: &[Code],
         period: Period,
-    ) -> Result<Vec<CountedReading>, StoreError> {
+        each: &mut dyn FnMut(Vec<CountedReading>),
+    ) -> Result<(), StoreError> {
         let sections: Vec<String> = sections
             .iter()
             .map(|code| code.as_str().to_owned())
             .collect();
         let start = utc_text(period.start_utc());
         let end = utc_text(period.end_utc());
-        let candidates = candidates_in_period(
-            self.connection,
-            &sections,
-            &start,
-            &end,
-            self.before_index.is_none(),
-        )?;
-        let batch_indices = batch_log_indices(self.connection, &candidates)?;
         self.origins.clear();
-        let logged_at = |reading: &Candidate| {
-            batch_indices
-                .get(reading.station.as_str())
-                .and_then(|batches| batches.get(reading.batch_id.as_str()))
-                .copied()
-        };
-        // Only a superseded reading needs its successor looked up; most periods have none.
-        let by_id: HashMap<i64, &Candidate> = match candidates
-            .iter()
-            .any(|reading| reading.superseded_by.is_some())
-        {
-            true => candidates
-                .iter()
-                .map(|reading| (reading.id, reading))
-                .collect(),
-            false => HashMap::new(),
-        };
-        let mut counts = Vec::with_capacity(candidates.len());
-        for reading in &candidates {
-            // Every stored reading came in a stored batch; one without is not the ledger's.
-            if logged_at(reading).is_none() {
-                return Err(StoreError::Integrity {
-                    what: format!("reading {}", reading.id),
-                    reason: format!(
-                        "its batch {}/{} is not stored",
-                        reading.station, reading.batch_id
-                    ),
-                });
+        match self.before_index {
+            None => counted_now(
+                self.connection,
+                &mut self.origins,
+                &sections,
+                &start,
+                &end,
+                each,
+            ),
+            Some(before) => {
+                let counted = counted_before(
+                    self.connection,
+                    &mut self.origins,
+                    before,
+                    (&sections, &start, &end),
+                )?;
+                give_in_chunks(counted, each);
+                Ok(())
             }
-            let recorded = self.logged_before(logged_at(reading));
-            let superseded = reading.superseded_by.is_some_and(|successor| {
-                by_id
-                    .get(&successor)
-                    .is_none_or(|next| self.logged_before(logged_at(next)))
-            });
-            let invalidated = reading.invalidated_at.is_some()
-                && (reading.invalidated_log_index.is_none()
-                    || self.logged_before(reading.invalidated_log_index));
-            counts.push(recorded && reading.status == "valid" && !superseded && !invalidated);
         }
-        drop(by_id);
-        let mut counted = Vec::with_capacity(candidates.len());
-        for (reading, counts) in candidates.into_iter().zip(counts) {
-            if !counts {
-                continue;
-            }
-            let known = self
-                .origins
-                .get(reading.station.as_str())
-                .is_some_and(|batches| batches.contains(reading.batch_id.as_str()));
-            if !known {
-                self.origins
-                    .entry(reading.station.clone())
-                    .or_default()
-                    .insert(reading.batch_id.clone());
-            }
-            counted.push(CountedReading {
-                id: reading.id,
-                section: reading.section,
-                sampled_at: reading.sampled_at,
-                values_json: reading.values_json,
-                flags_json: reading.flags_json,
-            });
-        }
-        Ok(counted)
     }
 
-    fn evidence_of(
-        &mut self,
-        // The readings are those the last `counted_readings` returned, whose batches it kept.
-        _readings: &[CountedReading],
-    ) -> Result<Option<Vec<LoggedBatch>>, StoreError> {
+    /// The batches `counted_readings` kept as the origins of the readings it gave.
+    fn evidence_of(&mut self) -> Result<Option<Vec<LoggedBatch>>, StoreError> {
         let wanted = &self.origins;
         let batch_ids: BTreeSet<&str> = wanted.values().flatten().map(String::as_str).collect();
         let mut rows: Vec<(String, String, Vec<u8>, i64)> = Vec::new();

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 mod candidates;
+mod counting;
 pub mod inputs;
 pub mod integrity;
 pub mod lifecycle;

@@ -11,7 +11,7 @@ use basin_domain::{Code, Period};
 use super::state::LedgerState;
 use crate::entry::AgreementVersionLogged;
 use crate::settlement::evidence::LoggedBatch;
-use crate::settlement::inputs::{CountedReading, InputSource};
+use crate::settlement::inputs::{give_in_chunks, CountedReading, InputSource};
 use crate::time::parse_instant;
 
 impl InputSource for &LedgerState {
@@ -47,8 +47,9 @@ impl InputSource for &LedgerState {
         &mut self,
         sections: &[Code],
         period: Period,
-    ) -> Result<Vec<CountedReading>, Infallible> {
-        Ok(self
+        each: &mut dyn FnMut(Vec<CountedReading>),
+    ) -> Result<(), Infallible> {
+        let counted: Vec<CountedReading> = self
             .readings
             .values()
             .filter(|reading| reading.counts())
@@ -64,14 +65,13 @@ impl InputSource for &LedgerState {
                 values_json: reading.values_json.clone(),
                 flags_json: reading.flags_json.clone(),
             })
-            .collect())
+            .collect();
+        give_in_chunks(counted, each);
+        Ok(())
     }
 
     /// The replayed readings were rebuilt from the evidence itself.
-    fn evidence_of(
-        &mut self,
-        _: &[CountedReading],
-    ) -> Result<Option<Vec<LoggedBatch>>, Infallible> {
+    fn evidence_of(&mut self) -> Result<Option<Vec<LoggedBatch>>, Infallible> {
         Ok(None)
     }
 }

@@ -9,7 +9,7 @@ use basin_domain::agreement::{validate, AgreementTerms};
 use basin_domain::quality::SectionFacts;
 use basin_domain::{Code, Period};
 use chrono::{DateTime, Utc};
-use rayon::prelude::*;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 pub use super::counted::CountedReading;
 use super::document::{DocumentInputs, SupersedesRef};
@@ -28,18 +28,31 @@ pub trait InputSource {
     /// Water body and target class of every registered section of a basin.
     fn section_facts(&mut self, basin: &Code) -> Result<BTreeMap<Code, SectionFacts>, Self::Error>;
     /// The readings that count: valid, not superseded, not invalidated, of these sections,
-    /// sampled within the period.
+    /// sampled within the period, handed to `each` in chunks (of at most
+    /// [`COUNTED_READINGS_PER_CHUNK`]) as they are read, so that they are parsed while the source
+    /// is still reading. Should the source fail, the chunks already handed over are discarded.
     fn counted_readings(
         &mut self,
         sections: &[Code],
         period: Period,
-    ) -> Result<Vec<CountedReading>, Self::Error>;
-    /// The logged batches (entry and bytes) that recorded these readings, to check each row
-    /// against; `None` when the readings were themselves rebuilt from that evidence.
-    fn evidence_of(
-        &mut self,
-        readings: &[CountedReading],
-    ) -> Result<Option<Vec<LoggedBatch>>, Self::Error>;
+        each: &mut dyn FnMut(Vec<CountedReading>),
+    ) -> Result<(), Self::Error>;
+    /// The logged batches (entry and bytes) that recorded the readings the last
+    /// [`Self::counted_readings`] gave, to check each row against; `None` when the readings were
+    /// themselves rebuilt from that evidence.
+    fn evidence_of(&mut self) -> Result<Option<Vec<LoggedBatch>>, Self::Error>;
+}
+
+/// Readings parsed by one task while the source reads on: enough to outweigh handing the task
+/// to another core.
+pub const COUNTED_READINGS_PER_CHUNK: usize = 1_024;
+
+/// Hands readings already read to `each`, in chunks of [`COUNTED_READINGS_PER_CHUNK`].
+pub fn give_in_chunks(readings: Vec<CountedReading>, each: &mut dyn FnMut(Vec<CountedReading>)) {
+    let mut readings = readings.into_iter().peekable();
+    while readings.peek().is_some() {
+        each(readings.by_ref().take(COUNTED_READINGS_PER_CHUNK).collect());
+    }
 }
 
 /// What a settlement is asked for.
@@ -130,26 +143,34 @@ pub fn gather_inputs<S: InputSource>(
     };
     let valid = validate(&terms, |code| facts.get(code).copied())
         .map_err(|errors| bad_version(format!("the terms no longer validate: {errors:?}")))?;
-    let counted = source
-        .counted_readings(&valid.sections(), request.period)
-        .map_err(InputError::Source)?;
-    let evidence = source.evidence_of(&counted).map_err(InputError::Source)?;
-    // Reading the batch bodies needs no row, parsing the rows needs no body: one core each
-    // (and both over the cores). Then each parsed row is checked against its body. A row whose
-    // text does not parse is named first; it cannot be what ingest recorded either.
-    let (bodies, parsed) = rayon::join(
-        || evidence.as_deref().map(read_bodies),
-        || {
-            counted
-                .into_par_iter()
-                .map_init(Vec::new, |scratch, reading| {
-                    InputReading::parse_with(reading, scratch)
-                })
-                .collect::<Vec<Result<InputReading, ReadingProblem>>>()
-        },
-    );
+    // The rows are parsed on the pool while the source reads on (reading a year of rows and
+    // parsing them take about as long); the batch bodies are read once every row is in.
+    let parsed_chunks: Mutex<Vec<ParsedChunk>> = Mutex::new(Vec::new());
+    let evidence = rayon::in_place_scope(|scope| {
+        let mut chunks_given = 0;
+        source
+            .counted_readings(&valid.sections(), request.period, &mut |chunk| {
+                let (number, parsed_chunks) = (chunks_given, &parsed_chunks);
+                chunks_given += 1;
+                scope.spawn(move |_| {
+                    let mut scratch = Vec::new();
+                    let parsed = chunk
+                        .into_iter()
+                        .map(|reading| InputReading::parse_with(reading, &mut scratch))
+                        .collect();
+                    lock(parsed_chunks).push((number, parsed));
+                });
+            })
+            .and_then(|()| source.evidence_of())
+    })
+    .map_err(InputError::Source)?;
+    let bodies = evidence.as_deref().map(read_bodies);
+    let mut parsed_chunks = parsed_chunks
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    parsed_chunks.sort_unstable_by_key(|(number, _)| *number);
+    let parsed = parsed_chunks.into_iter().flat_map(|(_, parsed)| parsed);
     let readings = parsed
-        .into_iter()
         .collect::<Result<Vec<_>, ReadingProblem>>()
         .map_err(|problem| InputError::BadReading {
             id: problem.id,
@@ -175,6 +196,14 @@ pub fn gather_inputs<S: InputSource>(
         },
         version,
     })
+}
+
+/// A chunk's number in the order the source gave it, and its readings parsed.
+type ParsedChunk = (usize, Vec<Result<InputReading, ReadingProblem>>);
+
+/// A poisoned lock held only a finished chunk's push: the chunks in it are whole.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The newest version whose range covers the period. A version whose range does not parse is
