@@ -8,7 +8,8 @@
 //!
 //! SQLite: `cargo bench --bench evaluation`
 //! PostgreSQL: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench evaluation`
-//! Runs per measurement: `EVALUATION_REPEATS=20 …` (default 5).
+//! Runs per measurement: `EVALUATION_REPEATS=20 …` (default 5). Hourly one-reading batches
+//! instead of one batch per section: `EVALUATION_READINGS_PER_BATCH=1 …`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
@@ -213,6 +214,33 @@ fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1_000.0
 }
 
+/// Readings per posted batch: a year's in one batch per section unless
+/// `EVALUATION_READINGS_PER_BATCH` says otherwise (1: a station posting every hour).
+fn readings_per_batch() -> usize {
+    std::env::var("EVALUATION_READINGS_PER_BATCH")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .filter(|readings| *readings > 0)
+        .unwrap_or(HOURS)
+}
+
+/// The batch exactly as a station would post it: settlements check every counted row against
+/// these bytes.
+fn posted_body(station: &str, readings: &[NewReading]) -> Vec<u8> {
+    let posted: Vec<serde_json::Value> = readings
+        .iter()
+        .map(|reading| {
+            let values: serde_json::Value =
+                serde_json::from_str(&reading.values_json).expect("values");
+            json!({"section": reading.section, "sampled_at": reading.sampled_at, "values": values})
+        })
+        .collect();
+    serde_json::to_vec(
+        &json!({"batch_id": readings[0].sampled_at, "station": station, "readings": posted}),
+    )
+    .expect("body")
+}
+
 fn repeats() -> usize {
     std::env::var("EVALUATION_REPEATS")
         .ok()
@@ -352,36 +380,33 @@ fn seed(connection: &mut AnyConnection) {
             })
             .collect();
         let station = format!("{code}-auto");
-        // The batch exactly as a station would post it: settlements check every counted row
-        // against these bytes.
-        let posted: Vec<serde_json::Value> = readings
-            .iter()
-            .map(|reading| {
-                let values: serde_json::Value =
-                    serde_json::from_str(&reading.values_json).expect("values");
-                json!({"section": reading.section, "sampled_at": reading.sampled_at, "values": values})
-            })
-            .collect();
-        let body = serde_json::to_vec(
-            &json!({"batch_id": "year", "station": station, "readings": posted}),
-        )
-        .expect("body");
-        let body_sha256 = sha256_hex(&body);
+        let per_batch = readings_per_batch();
+        let mut readings = readings.into_iter().peekable();
+        let mut batches = Vec::new();
+        while readings.peek().is_some() {
+            let batch: Vec<NewReading> = readings.by_ref().take(per_batch).collect();
+            let batch_id = batch[0].sampled_at.clone();
+            batches.push((batch_id, posted_body(&station, &batch), batch));
+        }
+        // A section's batches in one transaction: seeding is not what is measured.
         store::write_transaction(connection, |connection, log| {
-            ingest_batch(
-                connection,
-                log,
-                NewBatch {
-                    key_id: None,
-                    station: &station,
-                    batch_id: "year",
-                    body: &body,
-                    body_sha256: &body_sha256,
-                    signature: None,
-                    received_at: CREATED_AT,
-                    readings,
-                },
-            )
+            for (batch_id, body, readings) in batches {
+                ingest_batch(
+                    connection,
+                    log,
+                    NewBatch {
+                        key_id: None,
+                        station: &station,
+                        batch_id: &batch_id,
+                        body: &body,
+                        body_sha256: &sha256_hex(&body),
+                        signature: None,
+                        received_at: CREATED_AT,
+                        readings,
+                    },
+                )?;
+            }
+            Ok(())
         })
         .expect("readings");
     }
