@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use diesel::connection::DefaultLoadingMode;
+use diesel::pg::PgRowByRowLoadingMode;
 use diesel::prelude::*;
 
 use super::super::connection::AnyConnection;
@@ -43,37 +44,58 @@ pub fn for_each_candidate(
     counted_only: bool,
     mut each: impl FnMut(Candidate),
 ) -> Result<(), StoreError> {
-    let mut query = readings::table
-        .filter(readings::section.eq_any(sections))
-        .filter(readings::sampled_at.ge(start))
-        .filter(readings::sampled_at.lt(end))
-        .select((
-            readings::id,
-            readings::station,
-            readings::section,
-            readings::sampled_at,
-            readings::batch_id,
-            readings::reading_values,
-            readings::status,
-            readings::superseded_by,
-            readings::invalidated_at,
-            readings::invalidated_log_index,
-            readings::reading_flags,
-        ))
-        .order((
-            readings::section.asc(),
-            readings::sampled_at.asc(),
-            readings::id.asc(),
-        ))
-        .into_boxed();
-    if counted_only {
-        query = query
-            .filter(readings::status.eq(ReadingStatus::Valid.as_str()))
-            .filter(readings::superseded_by.is_null())
-            .filter(readings::invalidated_at.is_null());
+    /// The query, built for the backend it runs on.
+    macro_rules! candidates_query {
+        () => {{
+            let mut query = readings::table
+                .filter(readings::section.eq_any(sections))
+                .filter(readings::sampled_at.ge(start))
+                .filter(readings::sampled_at.lt(end))
+                .select((
+                    readings::id,
+                    readings::station,
+                    readings::section,
+                    readings::sampled_at,
+                    readings::batch_id,
+                    readings::reading_values,
+                    readings::status,
+                    readings::superseded_by,
+                    readings::invalidated_at,
+                    readings::invalidated_log_index,
+                    readings::reading_flags,
+                ))
+                .order((
+                    readings::section.asc(),
+                    readings::sampled_at.asc(),
+                    readings::id.asc(),
+                ))
+                .into_boxed();
+            if counted_only {
+                query = query
+                    .filter(readings::status.eq(ReadingStatus::Valid.as_str()))
+                    .filter(readings::superseded_by.is_null())
+                    .filter(readings::invalidated_at.is_null());
+            }
+            query
+        }};
     }
-    for candidate in query.load_iter::<Candidate, DefaultLoadingMode>(connection)? {
-        each(candidate?);
+    // Row by row on PostgreSQL as well: the caller parses the rows already given while the
+    // rest are still arriving, instead of after the whole result.
+    match connection {
+        AnyConnection::Postgresql(inner) => {
+            for candidate in
+                candidates_query!().load_iter::<Candidate, PgRowByRowLoadingMode>(inner)?
+            {
+                each(candidate?);
+            }
+        }
+        AnyConnection::Sqlite(inner) => {
+            for candidate in
+                candidates_query!().load_iter::<Candidate, DefaultLoadingMode>(inner)?
+            {
+                each(candidate?);
+            }
+        }
     }
     Ok(())
 }
