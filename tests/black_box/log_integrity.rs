@@ -1,15 +1,21 @@
-//! Tampered storage is refused, never served: a changed entry is reported as corrupt, and the
-//! ledger will not sign a checkpoint that contradicts one it signed before.
+//! Tampered storage is refused, never served: a changed entry is reported as corrupt, also when
+//! a settlement reads it as the evidence of its readings, and the ledger will not sign a
+//! checkpoint that contradicts one it signed before.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a test fails.
 
 use crate::common;
 use common::tamper::execute;
 
-use basin_ledger::store::schema::log_checkpoints;
+use std::collections::BTreeMap;
+
+use basin_audit::hash::{hash_to_hex, leaf_hash};
+use basin_ledger::store::schema::{log_checkpoints, log_entries, reading_batches};
+use basin_ledger::store::Pool;
+use common::agreements::good_values;
 use common::spawn_app;
 use diesel::prelude::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn assert_integrity_failure(reply: &common::Reply, what: &str) {
     assert_eq!(reply.status.as_u16(), 500, "{}", reply.text);
@@ -113,4 +119,162 @@ async fn the_ledger_refuses_to_sign_a_tree_inconsistent_with_a_checkpoint_it_sig
         )
         .await;
     assert_integrity_failure(&consistency, "the log tree of size 6");
+}
+
+/// The stored columns of one log entry, as a tamperer would rewrite them.
+type EntryColumns = (String, String, String, String, String, String);
+
+fn entry_columns(pool: &Pool, index: i64) -> EntryColumns {
+    log_entries::table
+        .filter(log_entries::entry_index.eq(index))
+        .select((
+            log_entries::kind,
+            log_entries::time,
+            log_entries::prev,
+            log_entries::body,
+            log_entries::leaf,
+            log_entries::leaf_hash,
+        ))
+        .first(&mut *pool.get().unwrap())
+        .unwrap()
+}
+
+fn rewrite_entry(pool: &Pool, index: i64, columns: &EntryColumns) {
+    let (kind, time, prev, body, leaf, hash) = columns;
+    let changed = diesel::update(log_entries::table.filter(log_entries::entry_index.eq(index)))
+        .set((
+            log_entries::kind.eq(kind),
+            log_entries::time.eq(time),
+            log_entries::prev.eq(prev),
+            log_entries::body.eq(body),
+            log_entries::leaf.eq(leaf),
+            log_entries::leaf_hash.eq(hash),
+        ))
+        .execute(&mut *pool.get().unwrap())
+        .unwrap();
+    assert_eq!(changed, 1);
+}
+
+#[actix_web::test]
+async fn a_settlement_refuses_a_batch_whose_log_entry_was_altered_in_any_column() {
+    let app = spawn_app().await;
+    app.register_test_agreement().await;
+    app.post_month("2025-07", good_values()).await;
+    let index: i64 = reading_batches::table
+        .filter(reading_batches::batch_id.eq("month-2025-07"))
+        .select(reading_batches::log_index)
+        .first(&mut *app.pool.get().unwrap())
+        .unwrap();
+    let original = entry_columns(&app.pool, index);
+    let token = app.admin_token.clone();
+    let dry_run = || async {
+        app.post(
+            "/v1/agreements/miyun-test/settlements?dry_run=true",
+            Some(&token),
+            &json!({"period": "2025-07"}),
+        )
+        .await
+    };
+    let (kind, time, prev, body, leaf, hash) = original.clone();
+
+    // The same body with its members in another order is the same body.
+    let members: BTreeMap<String, Value> = serde_json::from_str(&body).unwrap();
+    let reordered = serde_json::to_string(&members).unwrap();
+    assert_ne!(reordered, body);
+    rewrite_entry(
+        &app.pool,
+        index,
+        &(
+            kind.clone(),
+            time.clone(),
+            prev.clone(),
+            reordered,
+            leaf.clone(),
+            hash.clone(),
+        ),
+    );
+    let accepted = dry_run().await;
+    assert_eq!(accepted.status, 200, "{}", accepted.text);
+    assert_eq!(accepted.body["dry_run"], true, "{}", accepted.text);
+
+    let spaced = leaf.replacen("\"index\":", "\"index\": ", 1);
+    let alterations: [(&str, EntryColumns); 6] = [
+        (
+            "body",
+            (
+                kind.clone(),
+                time.clone(),
+                prev.clone(),
+                body.replacen("\"readings\":2", "\"readings\":3", 1),
+                leaf.clone(),
+                hash.clone(),
+            ),
+        ),
+        (
+            "kind",
+            (
+                "reading.invalidated".into(),
+                time.clone(),
+                prev.clone(),
+                body.clone(),
+                leaf.clone(),
+                hash.clone(),
+            ),
+        ),
+        (
+            "time",
+            (
+                kind.clone(),
+                "2025-08-01T00:00:00Z".into(),
+                prev.clone(),
+                body.clone(),
+                leaf.clone(),
+                hash.clone(),
+            ),
+        ),
+        (
+            "prev",
+            (
+                kind.clone(),
+                time.clone(),
+                "00".repeat(32),
+                body.clone(),
+                leaf.clone(),
+                hash.clone(),
+            ),
+        ),
+        (
+            "leaf hash",
+            (
+                kind.clone(),
+                time.clone(),
+                prev.clone(),
+                body.clone(),
+                leaf.clone(),
+                "ab".repeat(32),
+            ),
+        ),
+        // Not canonical, though its hash is stored with it.
+        (
+            "leaf",
+            (
+                kind.clone(),
+                time.clone(),
+                prev.clone(),
+                body.clone(),
+                spaced.clone(),
+                hash_to_hex(&leaf_hash(spaced.as_bytes())),
+            ),
+        ),
+    ];
+    for (column, altered) in alterations {
+        assert_ne!(altered, original, "{column}");
+        rewrite_entry(&app.pool, index, &altered);
+        let refused = dry_run().await;
+        assert_eq!(refused.status, 500, "altered {column}: {}", refused.text);
+        assert_integrity_failure(&refused, &format!("log entry {index}"));
+        rewrite_entry(&app.pool, index, &original);
+    }
+    let restored = dry_run().await;
+    assert_eq!(restored.status, 200, "{}", restored.text);
 }

@@ -5,6 +5,7 @@
 
 use basin_audit::entry::{check_chain, parse_leaf, LogEntry};
 use basin_audit::hash::{hash_from_hex, hash_to_hex, leaf_hash, Hash};
+use basin_ledger_core::entry::{Entry, TypedEntry};
 use diesel::prelude::*;
 use rayon::prelude::*;
 
@@ -23,9 +24,10 @@ pub struct VerifiedEntry {
     pub leaf_hash: Hash,
 }
 
+/// A stored entry's columns, as read; [`typed_entry`] verifies one.
 #[derive(Queryable)]
-struct EntryRow {
-    entry_index: i64,
+pub(crate) struct EntryRow {
+    pub(crate) entry_index: i64,
     kind: String,
     time: String,
     prev: String,
@@ -34,6 +36,7 @@ struct EntryRow {
     leaf_hash: String,
 }
 
+/// The columns of an [`EntryRow`], for a query that joins them to another table.
 macro_rules! entry_columns {
     () => {
         (
@@ -47,6 +50,7 @@ macro_rules! entry_columns {
         )
     };
 }
+pub(crate) use entry_columns;
 
 /// Entry `index`, verified; `NotFound` when the log has no such entry.
 pub fn get_entry(connection: &mut AnyConnection, index: u64) -> Result<VerifiedEntry, StoreError> {
@@ -128,8 +132,49 @@ fn integrity(index: u64, reason: String) -> StoreError {
 /// Re-hashes and re-parses the leaf bytes and compares them with every stored column: the entry
 /// and its leaf hash.
 fn verify_row(row: &EntryRow) -> Result<(LogEntry, Hash), StoreError> {
-    let index = u64::try_from(row.entry_index)
-        .map_err(|_| StoreError::Corrupt(format!("negative log index {}", row.entry_index)))?;
+    let index = row_index(row)?;
+    let computed_hash = check_leaf_hash(row, index)?;
+    let entry = parse_leaf(row.leaf.as_bytes())
+        .map_err(|error| integrity(index, format!("leaf bytes: {error}")))?;
+    let body: serde_json::Value = stored_body(row, index)?;
+    let mut differing = differing_columns(row, (&entry.kind, &entry.time, &entry.prev));
+    if entry.index != index {
+        differing.insert(0, "index");
+    }
+    if entry.body != body {
+        differing.push("body");
+    }
+    agree(index, &differing)?;
+    Ok((entry, computed_hash))
+}
+
+/// [`verify_row`] for a `readings.batch` leaf decoded directly (most of what a settlement
+/// reads): its columns are compared with the typed entry, the body first as the text the log
+/// stores for it.
+fn verify_batch_row(row: &EntryRow, typed: &TypedEntry) -> Result<(), StoreError> {
+    let index = row_index(row)?;
+    check_leaf_hash(row, index)?;
+    let mut differing = differing_columns(row, (typed.entry.kind(), &typed.time, &typed.prev));
+    if typed.index != index {
+        differing.insert(0, "index");
+    }
+    let Entry::ReadingsBatch(batch) = &typed.entry else {
+        return Err(integrity(index, "not a readings.batch entry".to_owned()));
+    };
+    let same_text = serde_json::to_string(batch).is_ok_and(|text| text == row.body);
+    if !same_text && stored_body(row, index)? != typed.entry.body() {
+        differing.push("body");
+    }
+    agree(index, &differing)
+}
+
+fn row_index(row: &EntryRow) -> Result<u64, StoreError> {
+    u64::try_from(row.entry_index)
+        .map_err(|_| StoreError::Corrupt(format!("negative log index {}", row.entry_index)))
+}
+
+/// The leaf bytes' hash, once it is the stored leaf hash.
+fn check_leaf_hash(row: &EntryRow, index: u64) -> Result<Hash, StoreError> {
     let stored_hash = hash_from_hex(&row.leaf_hash)
         .map_err(|error| integrity(index, format!("stored leaf hash: {error}")))?;
     let computed_hash = leaf_hash(row.leaf.as_bytes());
@@ -143,36 +188,46 @@ fn verify_row(row: &EntryRow) -> Result<(LogEntry, Hash), StoreError> {
             ),
         ));
     }
-    let entry = parse_leaf(row.leaf.as_bytes())
-        .map_err(|error| integrity(index, format!("leaf bytes: {error}")))?;
-    let body: serde_json::Value = serde_json::from_str(&row.body)
-        .map_err(|error| integrity(index, format!("stored body is not JSON: {error}")))?;
+    Ok(computed_hash)
+}
+
+fn stored_body(row: &EntryRow, index: u64) -> Result<serde_json::Value, StoreError> {
+    serde_json::from_str(&row.body)
+        .map_err(|error| integrity(index, format!("stored body is not JSON: {error}")))
+}
+
+/// The stored kind, time and prev columns that differ from the leaf's.
+fn differing_columns(row: &EntryRow, (kind, time, prev): (&str, &str, &Hash)) -> Vec<&'static str> {
     let mut differing = Vec::new();
-    if entry.index != index {
-        differing.push("index");
-    }
-    if entry.kind != row.kind {
+    if kind != row.kind {
         differing.push("kind");
     }
-    if entry.time != row.time {
+    if time != row.time {
         differing.push("time");
     }
-    if hash_to_hex(&entry.prev) != row.prev {
+    if !is_hex_of(prev, &row.prev) {
         differing.push("prev");
     }
-    if entry.body != body {
-        differing.push("body");
+    differing
+}
+
+/// Whether `text` is the lowercase hex of `hash`, without building a string.
+fn is_hex_of(hash: &Hash, text: &str) -> bool {
+    let mut hex = [0_u8; 64];
+    hex::encode_to_slice(hash, &mut hex).is_ok() && hex == text.as_bytes()
+}
+
+fn agree(index: u64, differing: &[&str]) -> Result<(), StoreError> {
+    if differing.is_empty() {
+        return Ok(());
     }
-    if !differing.is_empty() {
-        return Err(integrity(
-            index,
-            format!(
-                "the leaf bytes disagree with the stored {}",
-                differing.join(", ")
-            ),
-        ));
-    }
-    Ok((entry, computed_hash))
+    Err(integrity(
+        index,
+        format!(
+            "the leaf bytes disagree with the stored {}",
+            differing.join(", ")
+        ),
+    ))
 }
 
 /// The entries at these indices, each verified as [`get_entry`] does and decoded into its typed
@@ -181,7 +236,7 @@ fn verify_row(row: &EntryRow) -> Result<(LogEntry, Hash), StoreError> {
 pub fn typed_entries(
     connection: &mut AnyConnection,
     indices: &[u64],
-) -> Result<Vec<basin_ledger_core::entry::TypedEntry>, StoreError> {
+) -> Result<Vec<TypedEntry>, StoreError> {
     let mut rows: std::collections::HashMap<i64, EntryRow> = std::collections::HashMap::new();
     let wanted = indices
         .iter()
@@ -199,13 +254,24 @@ pub fn typed_entries(
     indices
         .par_iter()
         .zip(wanted)
-        .map(|(index, key)| {
-            let row = rows
-                .get(&key)
-                .ok_or_else(|| integrity(*index, "the entry is missing".to_owned()))?;
-            let (entry, _) = verify_row(row)?;
-            basin_ledger_core::entry::TypedEntry::from_log_entry(&entry)
-                .map_err(|error| integrity(*index, error.to_string()))
+        .map(|(index, key)| match rows.get(&key) {
+            Some(row) => typed_entry(row),
+            None => Err(missing_entry(*index)),
         })
         .collect()
+}
+
+/// One stored entry, verified as [`get_entry`] does and decoded into its typed kind.
+pub(crate) fn typed_entry(row: &EntryRow) -> Result<TypedEntry, StoreError> {
+    if let Some(typed) = TypedEntry::from_batch_leaf(row.leaf.as_bytes()) {
+        verify_batch_row(row, &typed)?;
+        return Ok(typed);
+    }
+    let (entry, _) = verify_row(row)?;
+    TypedEntry::from_log_entry(&entry).map_err(|error| integrity(entry.index, error.to_string()))
+}
+
+/// Entry `index` was named by a row that refers to it, but the log does not hold it.
+pub(crate) fn missing_entry(index: u64) -> StoreError {
+    integrity(index, "the entry is missing".to_owned())
 }

@@ -3,7 +3,7 @@
 //! its successor's batch and of its invalidation. Both keep the batches the counted readings
 //! came in, whose evidence is read next.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use basin_ledger_core::settlement::inputs::{CountedReading, COUNTED_READINGS_PER_CHUNK};
 
@@ -13,8 +13,54 @@ use super::candidates::{
     batch_ids_of, batch_log_indices, candidates_in_period, for_each_candidate, Candidate,
 };
 
-/// The batches counted readings came in: station → batch ids.
-pub(super) type Origins = HashMap<String, HashSet<String>>;
+/// The batches counted readings came in, each once.
+#[derive(Debug, Default)]
+pub(super) struct Origins {
+    /// station → batch ids
+    known: HashMap<String, HashSet<String>>,
+    /// In the order their first readings were counted.
+    in_order: Vec<Origin>,
+}
+
+#[derive(Debug)]
+pub(super) struct Origin {
+    pub station: String,
+    pub batch_id: String,
+    /// The first counted reading that came in it, which names the batch if it is not stored.
+    pub first_reading: i64,
+}
+
+impl Origins {
+    pub fn contains(&self, station: &str, batch_id: &str) -> bool {
+        self.known
+            .get(station)
+            .is_some_and(|batches| batches.contains(batch_id))
+    }
+
+    pub fn in_order(&self) -> &[Origin] {
+        &self.in_order
+    }
+
+    pub fn clear(&mut self) {
+        self.known.clear();
+        self.in_order.clear();
+    }
+
+    /// Adds the reading's batch unless it is there already.
+    fn remember(&mut self, reading: &Candidate) {
+        if !self.contains(&reading.station, &reading.batch_id) {
+            self.known
+                .entry(reading.station.clone())
+                .or_default()
+                .insert(reading.batch_id.clone());
+            self.in_order.push(Origin {
+                station: reading.station.clone(),
+                batch_id: reading.batch_id.clone(),
+                first_reading: reading.id,
+            });
+        }
+    }
+}
 
 /// Whether something logged at `index` was in the log before `before` (`None`: now, so yes).
 pub(super) fn logged_before(before: Option<u64>, index: Option<i64>) -> bool {
@@ -25,9 +71,8 @@ pub(super) fn logged_before(before: Option<u64>, index: Option<i64>) -> bool {
     }
 }
 
-/// What counts now is what the query selects: each row is handed on as it is read. Every
-/// stored reading came in a stored batch; should one not have, it is named by its first
-/// reading in order, as the rows are checked in order.
+/// What counts now is what the query selects: each row is handed on as it is read. Whether
+/// every batch they came in is stored is checked as the batches are read as evidence.
 pub(super) fn counted_now(
     connection: &mut AnyConnection,
     origins: &mut Origins,
@@ -36,19 +81,16 @@ pub(super) fn counted_now(
     end: &str,
     each: &mut dyn FnMut(Vec<CountedReading>),
 ) -> Result<(), StoreError> {
-    // Each batch once, with the first of its readings, in the order the rows came.
-    let mut batches: Vec<(String, String, i64)> = Vec::new();
     let mut chunk = Vec::with_capacity(COUNTED_READINGS_PER_CHUNK);
+    let mut previous: Option<(String, String)> = None;
     for_each_candidate(connection, sections, start, end, true, |reading| {
-        let same_as_previous = batches.last().is_some_and(|(station, batch_id, _)| {
+        // Readings come in runs of one batch: the repeats skip the lookup.
+        let same_as_previous = previous.as_ref().is_some_and(|(station, batch_id)| {
             *batch_id == reading.batch_id && *station == reading.station
         });
-        if !same_as_previous && remember_origin(origins, &reading) {
-            batches.push((
-                reading.station.clone(),
-                reading.batch_id.clone(),
-                reading.id,
-            ));
+        if !same_as_previous {
+            origins.remember(&reading);
+            previous = Some((reading.station.clone(), reading.batch_id.clone()));
         }
         chunk.push(counted(reading));
         if chunk.len() == COUNTED_READINGS_PER_CHUNK {
@@ -61,20 +103,7 @@ pub(super) fn counted_now(
     if !chunk.is_empty() {
         each(chunk);
     }
-    let batch_ids: BTreeSet<&str> = batches
-        .iter()
-        .map(|(_, batch_id, _)| batch_id.as_str())
-        .collect();
-    let indices = batch_log_indices(connection, batch_ids)?;
-    let unstored = batches.iter().find(|(station, batch_id, _)| {
-        !indices
-            .get(station.as_str())
-            .is_some_and(|batches| batches.contains_key(batch_id.as_str()))
-    });
-    match unstored {
-        Some((station, batch_id, first)) => Err(batch_not_stored(*first, station, batch_id)),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// What counted before the index: every reading of the range, decided by the log indices
@@ -128,25 +157,11 @@ pub(super) fn counted_before(
     let mut counted_readings = Vec::with_capacity(candidates.len());
     for (reading, counts) in candidates.into_iter().zip(counts) {
         if counts {
-            remember_origin(origins, &reading);
+            origins.remember(&reading);
             counted_readings.push(counted(reading));
         }
     }
     Ok(counted_readings)
-}
-
-/// Adds the reading's batch to the origins; `true` when it was not there yet.
-fn remember_origin(origins: &mut Origins, reading: &Candidate) -> bool {
-    let known = origins
-        .get(reading.station.as_str())
-        .is_some_and(|batches| batches.contains(reading.batch_id.as_str()));
-    if !known {
-        origins
-            .entry(reading.station.clone())
-            .or_default()
-            .insert(reading.batch_id.clone());
-    }
-    !known
 }
 
 fn counted(reading: Candidate) -> CountedReading {
@@ -160,7 +175,7 @@ fn counted(reading: Candidate) -> CountedReading {
 }
 
 /// Every stored reading came in a stored batch; one without is not the ledger's.
-fn batch_not_stored(reading: i64, station: &str, batch_id: &str) -> StoreError {
+pub(super) fn batch_not_stored(reading: i64, station: &str, batch_id: &str) -> StoreError {
     StoreError::Integrity {
         what: format!("reading {reading}"),
         reason: format!("its batch {station}/{batch_id} is not stored"),

@@ -3,11 +3,11 @@
 //! issued is a query, not a replay). Every counted reading is checked against the batch that
 //! recorded it, so an altered row is reported by reading id, never used.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
 use basin_domain::quality::SectionFacts;
 use basin_domain::{Code, Period};
-use basin_ledger_core::entry::{AgreementVersionLogged, Entry, ReadingsBatchLogged};
+use basin_ledger_core::entry::{AgreementVersionLogged, Entry};
 use basin_ledger_core::settlement::evidence::LoggedBatch;
 use basin_ledger_core::settlement::inputs::{
     add_logged_version, give_in_chunks, CountedReading, InputSource,
@@ -18,9 +18,9 @@ use super::super::agreements::basin_section_facts;
 use super::super::connection::AnyConnection;
 use super::super::error::StoreError;
 use super::super::log::entries::typed_entries;
-use super::super::schema::{agreement_versions, reading_batches};
-use super::candidates::IN_LIST_MAX;
+use super::super::schema::agreement_versions;
 use super::counting::{counted_before, counted_now, logged_before, Origins};
+use super::evidence::logged_batches;
 use crate::model::time::utc_text;
 
 pub struct StoreInputs<'c> {
@@ -36,7 +36,7 @@ impl<'c> StoreInputs<'c> {
         Self {
             connection,
             before_index: None,
-            origins: Origins::new(),
+            origins: Origins::default(),
         }
     }
 
@@ -44,7 +44,7 @@ impl<'c> StoreInputs<'c> {
         Self {
             connection,
             before_index: Some(index),
-            origins: Origins::new(),
+            origins: Origins::default(),
         }
     }
 
@@ -126,65 +126,7 @@ impl InputSource for StoreInputs<'_> {
 
     /// The batches `counted_readings` kept as the origins of the readings it gave.
     fn evidence_of(&mut self) -> Result<Option<Vec<LoggedBatch>>, StoreError> {
-        let wanted = &self.origins;
-        let batch_ids: BTreeSet<&str> = wanted.values().flatten().map(String::as_str).collect();
-        let mut rows: Vec<(String, String, Vec<u8>, i64)> = Vec::new();
-        for chunk in batch_ids
-            .into_iter()
-            .collect::<Vec<_>>()
-            .chunks(IN_LIST_MAX)
-        {
-            rows.extend(
-                reading_batches::table
-                    .filter(reading_batches::batch_id.eq_any(chunk))
-                    .select((
-                        reading_batches::station,
-                        reading_batches::batch_id,
-                        reading_batches::body,
-                        reading_batches::log_index,
-                    ))
-                    .load::<(String, String, Vec<u8>, i64)>(self.connection)?
-                    .into_iter()
-                    .filter(|(station, batch_id, _, _)| {
-                        wanted
-                            .get(station)
-                            .is_some_and(|batches| batches.contains(batch_id))
-                    }),
-            );
-        }
-        let indices = rows
-            .iter()
-            .map(|(_, _, _, index)| {
-                u64::try_from(*index).map_err(|_| StoreError::Corrupt(format!("log index {index}")))
-            })
-            .collect::<Result<Vec<u64>, _>>()?;
-        let mut entries: HashMap<u64, ReadingsBatchLogged> = HashMap::new();
-        for typed in typed_entries(self.connection, &indices)? {
-            match typed.entry {
-                Entry::ReadingsBatch(batch) => {
-                    entries.insert(typed.index, batch);
-                }
-                other => return Err(integrity_of_entry(typed.index, other.kind())),
-            }
-        }
-        let mut batches = Vec::with_capacity(rows.len());
-        for (station, batch_id, body, index) in rows {
-            let entry = u64::try_from(index)
-                .ok()
-                .and_then(|index| entries.remove(&index));
-            match entry {
-                Some(entry) if entry.station.as_str() == station && entry.batch_id == batch_id => {
-                    batches.push(LoggedBatch { entry, body })
-                }
-                _ => {
-                    return Err(StoreError::Integrity {
-                        what: format!("batch {station}/{batch_id}"),
-                        reason: format!("log entry {index} is not its readings.batch entry"),
-                    })
-                }
-            }
-        }
-        Ok(Some(batches))
+        logged_batches(self.connection, &self.origins).map(Some)
     }
 }
 

@@ -11,6 +11,7 @@ use diesel::prelude::*;
 
 mod candidates;
 mod counting;
+mod evidence;
 pub mod inputs;
 pub mod integrity;
 pub mod lifecycle;

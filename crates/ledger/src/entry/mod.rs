@@ -6,6 +6,7 @@
 //! kinds and field names are the contract's.
 
 mod agreement;
+mod batch_leaf;
 mod readings;
 mod registry;
 mod seal;
@@ -176,7 +177,17 @@ impl TypedEntry {
         if bytes.len() > LEAF_BYTES_MAX {
             return Err(EntryDecodeError::TooLarge { bytes: bytes.len() });
         }
-        Self::from_log_entry(&parse_leaf(bytes)?)
+        match batch_leaf::decode(bytes) {
+            Some(batch) => Ok(batch),
+            None => Self::from_log_entry(&parse_leaf(bytes)?),
+        }
+    }
+
+    /// The entry of a canonical `readings.batch` leaf, decoded without a JSON value (batches
+    /// are most of the log, and a settlement over hourly batches reads one per reading); `None`
+    /// for any other leaf, valid or not, which [`TypedEntry::from_leaf`] decodes or refuses.
+    pub fn from_batch_leaf(bytes: &[u8]) -> Option<Self> {
+        batch_leaf::decode(bytes)
     }
 }
 
