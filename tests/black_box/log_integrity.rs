@@ -278,3 +278,38 @@ async fn a_settlement_refuses_a_batch_whose_log_entry_was_altered_in_any_column(
     let restored = dry_run().await;
     assert_eq!(restored.status, 200, "{}", restored.text);
 }
+
+#[actix_web::test]
+async fn a_settlement_names_the_first_counted_reading_whose_batch_is_not_stored() {
+    let app = spawn_app().await;
+    app.register_test_agreement().await;
+    let early = app
+        .post_readings(
+            "july-early",
+            &[("2025-07-03T09:00:00+08:00", good_values())],
+        )
+        .await;
+    let late = app
+        .post_readings("july-late", &[("2025-07-17T09:00:00+08:00", good_values())])
+        .await;
+    let token = app.admin_token.clone();
+    let dry_run = || async {
+        app.post(
+            "/v1/agreements/miyun-test/settlements?dry_run=true",
+            Some(&token),
+            &json!({"period": "2025-07"}),
+        )
+        .await
+    };
+    execute(
+        &app.pool,
+        "UPDATE reading_batches SET batch_id = 'renamed-late' WHERE batch_id = 'july-late'",
+    );
+    assert_integrity_failure(&dry_run().await, &format!("reading {} failed", late[0]));
+    // With both gone, the one counted first is named.
+    execute(
+        &app.pool,
+        "UPDATE reading_batches SET batch_id = 'renamed-early' WHERE batch_id = 'july-early'",
+    );
+    assert_integrity_failure(&dry_run().await, &format!("reading {} failed", early[0]));
+}
