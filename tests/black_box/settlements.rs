@@ -114,6 +114,8 @@ async fn the_document_hashes_to_its_digest_and_carries_the_ledger_signature() {
     let expected_key_id =
         basin_audit::note::key_id_hex("localhost/basin-ledger", &app.ledger_public_key);
     assert_eq!(issued["key_id"], expected_key_id);
+    // The widths the ledger's bound on a `settlement.issued` leaf counts on.
+    assert_eq!((expected_key_id.len(), signature.len()), (8, 88));
     let token = app.token(Role::Auditor, None);
     let id = issued["id"].as_str().unwrap();
     let read = app
@@ -341,4 +343,51 @@ async fn a_bureau_of_either_party_may_issue_and_no_one_else() {
             .await;
         assert_eq!(reply.status, 201, "{}", reply.text);
     }
+}
+
+/// A yearly agreement with as many components as an agreement may have: its document is far
+/// larger than one log entry holds.
+fn widest_components() -> Value {
+    let class_steps = json!({"kind": "class_steps", "section": "gubeikou",
+        "parameters": ["codmn", "nh3n", "tp"], "rate_worse_fen": 300_000, "rate_better_fen": 50_000});
+    Value::Array(vec![class_steps; basin_domain::agreement::COMPONENTS_MAX])
+}
+
+#[actix_web::test]
+async fn a_document_too_large_for_a_log_entry_is_refused_whole_naming_the_limit() {
+    let app = spawn_app().await;
+    app.register_chaobai().await;
+    let mut yearly = agreement("miyun-wide", "HE-CD", "BJ", widest_components());
+    yearly["period"] = json!("year");
+    yearly["effective_from"] = json!("2025");
+    app.admin_post("/v1/agreements", yearly).await;
+    for month in 1..=12 {
+        app.post_month(&format!("2025-{month:02}"), good_values())
+            .await;
+    }
+    let log_size = || basin_ledger::store::export::log_size(&mut app.pool.get().unwrap()).unwrap();
+    let before = log_size();
+    let token = app.admin_token.clone();
+    let dry_run = app
+        .post(
+            "/v1/agreements/miyun-wide/settlements?dry_run=true",
+            Some(&token),
+            &json!({"period": "2025"}),
+        )
+        .await;
+    let issued = app.issue("miyun-wide", json!({"period": "2025"})).await;
+    for reply in [&dry_run, &issued] {
+        assert_eq!(reply.problem_pointers(422), ["/period"], "{}", reply.text);
+        let message = reply.body["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("log entry holds at most 65535 bytes"),
+            "{message}"
+        );
+    }
+    assert_eq!(log_size(), before, "nothing was logged");
+    let listed = app
+        .get("/v1/settlements?agreement=miyun-wide", Some(&token))
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert_eq!(listed.body["items"], json!([]), "{}", listed.text);
 }

@@ -29,7 +29,7 @@ use super::schema::settlements;
 use crate::ledger_key::LedgerKey;
 use crate::model::settlement::{Settlement, SettlementDocument, SettlementPreview};
 use crate::model::time::utc_text;
-use basin_ledger_core::entry::{Entry, SettlementIssued, SettlementSuperseded};
+use basin_ledger_core::entry::{Entry, SettlementIssued, SettlementSuperseded, LEAF_BYTES_MAX};
 use basin_ledger_core::settlement::document::{
     self, AssembledDocument, AssemblyError, SupersedesRef,
 };
@@ -188,7 +188,28 @@ fn prepare(
     )
     .map_err(input_error)?;
     let version = gathered.version.version;
-    Ok((document::assemble(gathered.inputs)?, version))
+    let assembled = document::assemble(gathered.inputs)?;
+    fits_a_log_entry(&assembled, request.period)?;
+    Ok((assembled, version))
+}
+
+/// A document whose `settlement.issued` leaf would outgrow a tile's entry bundle cannot be
+/// logged (API.md: such documents are to be logged by hash, which this ledger does not do yet):
+/// a 422 at `/period` before anything is written, rather than a failed append.
+fn fits_a_log_entry(assembled: &AssembledDocument, period: Period) -> Result<(), StoreError> {
+    let bytes =
+        SettlementIssued::leaf_bytes_at_most(&assembled.document, &assembled.document_sha256)
+            .map_err(|error| StoreError::Corrupt(format!("settlement document: {error}")))?;
+    if bytes <= LEAF_BYTES_MAX {
+        return Ok(());
+    }
+    Err(StoreError::Invalid {
+        field: Field::Period,
+        message: format!(
+            "the settlement of {period} would be a {bytes}-byte log entry, and a log entry holds \
+             at most {LEAF_BYTES_MAX} bytes: settle an agreement with fewer components or sections"
+        ),
+    })
 }
 
 /// The client's problems (no version for the period, the wrong kind of period) are 422s at

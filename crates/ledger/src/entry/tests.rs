@@ -78,3 +78,28 @@ fn the_kind_list_names_every_kind_once() {
     kinds.dedup();
     assert_eq!(kinds.len(), 14);
 }
+
+#[test]
+fn the_widest_issued_leaf_bounds_the_leaf_of_every_real_signature_and_index() {
+    use base64::Engine;
+    let document = json!({"id": "7", "explanation": "说明".repeat(500)});
+    let digest = "ab".repeat(32);
+    let bound = SettlementIssued::leaf_bytes_at_most(&document, &digest).unwrap();
+    let signature = base64::engine::general_purpose::STANDARD.encode([7_u8; 64]);
+    let issued = Entry::SettlementIssued(SettlementIssued {
+        document: document.clone(),
+        document_sha256: digest.clone(),
+        key_id: "1a2b3c4d".into(),
+        signature,
+    });
+    let at = |index| {
+        issued
+            .leaf_bytes(index, "2026-12-02T15:00:00Z", [9; 32])
+            .unwrap()
+            .len()
+    };
+    assert!(at(0) < bound);
+    assert!(at(123_456) < bound);
+    // The widest index canonical JSON holds, with a key id and signature of their one width.
+    assert_eq!(at(basin_audit::canonical::SAFE_INTEGER_MAX), bound);
+}
