@@ -337,6 +337,7 @@ fn seed(connection: &mut AnyConnection) {
                 section: code.into(),
                 public_key: None,
                 key_id: None,
+                keys: Vec::new(),
                 created_at: CREATED_AT.into(),
             };
             registry::create_station(connection, log, &station)?;

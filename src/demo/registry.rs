@@ -118,6 +118,7 @@ pub fn register(connection: &mut AnyConnection, created_at: &str) -> Result<usiz
                 section: code.into(),
                 public_key: None,
                 key_id: None,
+                keys: Vec::new(),
                 created_at: created_at.into(),
             };
             store::write_transaction(connection, |connection, log| {

@@ -64,8 +64,24 @@ pub struct Station {
     #[schema(example = "古北口自动站")]
     pub name: String,
     pub section: String,
-    /// Standard padded base64 Ed25519 public key; when set, every batch must be signed.
+    /// The key the station was registered with (standard padded base64 Ed25519), if any.
     pub public_key: Option<String>,
     pub key_id: Option<String>,
+    /// Every key the station has held, retired ones too, oldest first (keys added in the same
+    /// second by key id). A station with any key must sign every batch, and a batch is
+    /// accepted when a key that is not retired verifies it.
+    pub keys: Vec<StationKey>,
     pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StationKey {
+    /// Lowercase hex of the C2SP 4-byte key id (named by the station code).
+    #[schema(example = "9c1d02ab")]
+    pub key_id: String,
+    /// Standard padded base64 of the 32-byte Ed25519 public key.
+    pub public_key: String,
+    pub added_at: String,
+    /// When it stopped verifying new batches; the batches it signed stay valid.
+    pub retired_at: Option<String>,
 }

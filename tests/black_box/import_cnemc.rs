@@ -70,6 +70,7 @@ fn register_map_stations(connection: &mut AnyConnection) {
                 section: section_code.into(),
                 public_key: None,
                 key_id: None,
+                keys: Vec::new(),
                 created_at: at.clone(),
             };
             registry::create_station(connection, log, &station)?;

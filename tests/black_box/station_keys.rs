@@ -84,6 +84,37 @@ async fn batches_signed_by_either_station_key_are_accepted_during_the_overlap_an
         )
         .await;
     assert_eq!(retired.status, 200, "{}", retired.text);
+    // The station shows every key it has held, the retired one with when it was retired.
+    let shown = app
+        .get("/v1/stations/rotating-auto", Some(&app.admin_token))
+        .await;
+    let keys = shown.body["keys"].as_array().expect("keys");
+    let mut summary: Vec<(&str, &str, bool)> = keys
+        .iter()
+        .map(|key| {
+            (
+                key["key_id"].as_str().unwrap(),
+                key["public_key"].as_str().unwrap(),
+                key["retired_at"].is_string(),
+            )
+        })
+        .collect();
+    let (old_public, new_public) = (public_key(&old), public_key(&new));
+    let mut expected = vec![
+        (old_key_id.as_str(), old_public.as_str(), true),
+        (new_key_id.as_str(), new_public.as_str(), false),
+    ];
+    expected.sort_unstable();
+    summary.sort_unstable();
+    assert_eq!(summary, expected, "{}", shown.text);
+    let listed = app.get("/v1/stations", Some(&app.admin_token)).await;
+    let in_list = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|station| station["code"] == "rotating-auto")
+        .expect("listed");
+    assert_eq!(in_list["keys"], shown.body["keys"], "{}", listed.text);
     let refused = app.send(post(batch("old-after", 3), &old)).await;
     assert_eq!(refused.problem_pointers(422), ["Signature"]);
     assert!(refused.text.contains("retired"), "{}", refused.text);

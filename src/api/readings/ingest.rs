@@ -52,21 +52,17 @@ pub async fn post_readings(
                     "only station {station_code} itself (or an admin) may post its readings"
                 )));
             }
-            let station = registry::find_station(connection, &station_code)?;
-            let keys = match &station {
-                Some(_) => registry::station_keys(connection, &station_code)?,
-                None => Vec::new(),
-            };
-            Ok(Some(station.map(|station| (station, keys))))
+            // With its keys, retired ones too.
+            Ok(Some(registry::find_station(connection, &station_code)?))
         })
         .await?;
     let batch = parsed?;
     let signature = signature_header(&request)?;
-    let (station, keys) = found
+    let station = found
         .flatten()
         .ok_or_else(|| ApiError::invalid_field("/station", "unknown station"))?;
     let body_sha256 = hex::encode(Sha256::digest(&bytes));
-    let signed_by = check_signature(&station, &keys, signature.as_deref(), &body_sha256)?;
+    let signed_by = check_signature(&station, &station.keys, signature.as_deref(), &body_sha256)?;
     let now = chrono::Utc::now();
     let new_readings = validate_batch(&batch, &station.section, now).map_err(batch_problem)?;
     let bytes = bytes.to_vec();

@@ -9,7 +9,7 @@ use crate::api::json::JsonBody;
 use crate::api::pagination::{ListQuery, ListResponse};
 use crate::api::problem::{ApiError, Problem};
 use crate::api::state::AppState;
-use crate::model::registry::Station;
+use crate::model::registry::{Station, StationKey};
 use crate::model::time::utc_text;
 use crate::store::registry;
 
@@ -58,13 +58,25 @@ pub async fn create(
         .as_deref()
         .and_then(|text| checks.public_key("/public_key", text));
     checks.finish()?;
+    let key_id = key.map(|key| hex::encode(basin_audit::note::key_id(&request.code, &key)));
+    let created_at = utc_text(chrono::Utc::now());
+    let keys = match (&key_id, &request.public_key) {
+        (Some(key_id), Some(public_key)) => vec![StationKey {
+            key_id: key_id.clone(),
+            public_key: public_key.clone(),
+            added_at: created_at.clone(),
+            retired_at: None,
+        }],
+        _ => Vec::new(),
+    };
     let station = Station {
-        key_id: key.map(|key| hex::encode(basin_audit::note::key_id(&request.code, &key))),
+        key_id,
         code: request.code,
         name: request.name,
         section: request.section,
         public_key: request.public_key,
-        created_at: utc_text(chrono::Utc::now()),
+        keys,
+        created_at,
     };
     let stored = station.clone();
     state

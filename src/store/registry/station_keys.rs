@@ -2,6 +2,8 @@
 //! retired with `key.added` / `key.retired` log entries whose owner is the station. A batch is
 //! accepted when any key of the station active at receipt verifies it.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 
 use super::logged_code;
@@ -11,13 +13,17 @@ use crate::store::schema::{station_keys, stations};
 use crate::store::StoreError;
 use basin_ledger_core::entry::{Entry, KeyChange};
 
-/// One key of a station.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
-pub struct StationKey {
-    pub key_id: String,
-    pub public_key: String,
-    pub added_at: String,
-    pub retired_at: Option<String>,
+pub use crate::model::registry::StationKey;
+
+type StationKeyRow = (String, String, String, Option<String>);
+
+fn station_key_from_row((key_id, public_key, added_at, retired_at): StationKeyRow) -> StationKey {
+    StationKey {
+        key_id,
+        public_key,
+        added_at,
+        retired_at,
+    }
 }
 
 pub(super) fn insert(
@@ -43,7 +49,7 @@ pub fn station_keys(
     connection: &mut AnyConnection,
     station: &str,
 ) -> Result<Vec<StationKey>, StoreError> {
-    Ok(natively!(connection, inner => station_keys::table
+    let rows: Vec<StationKeyRow> = natively!(connection, inner => station_keys::table
         .filter(station_keys::station.eq(station))
         .select((
             station_keys::key_id,
@@ -52,8 +58,44 @@ pub fn station_keys(
             station_keys::retired_at,
         ))
         .order((station_keys::added_at.asc(), station_keys::key_id.asc()))
-        .load(inner))?)
+        .load(inner))?;
+    Ok(rows.into_iter().map(station_key_from_row).collect())
 }
+
+/// The keys of each of these stations (a page of them), in one query: station → its keys,
+/// oldest first.
+pub(super) fn keys_of_stations(
+    connection: &mut AnyConnection,
+    stations: &[&str],
+) -> Result<HashMap<String, Vec<StationKey>>, StoreError> {
+    let mut keys: HashMap<String, Vec<StationKey>> = HashMap::new();
+    for chunk in stations.chunks(IN_LIST_MAX) {
+        let rows: Vec<(String, String, String, String, Option<String>)> = station_keys::table
+            .filter(station_keys::station.eq_any(chunk))
+            .select((
+                station_keys::station,
+                station_keys::key_id,
+                station_keys::public_key,
+                station_keys::added_at,
+                station_keys::retired_at,
+            ))
+            .order((
+                station_keys::station.asc(),
+                station_keys::added_at.asc(),
+                station_keys::key_id.asc(),
+            ))
+            .load(connection)?;
+        for (station, key_id, public_key, added_at, retired_at) in rows {
+            keys.entry(station).or_default().push(station_key_from_row((
+                key_id, public_key, added_at, retired_at,
+            )));
+        }
+    }
+    Ok(keys)
+}
+
+/// Statement size for `IN` lists, far below either backend's bound-variable limit.
+const IN_LIST_MAX: usize = 500;
 
 /// Adds a key to a station and logs `key.added` (owner the station).
 pub fn add_station_key(

@@ -4,9 +4,12 @@
 use diesel::prelude::*;
 
 use super::sections::find_section;
-use basin_ledger_core::entry::Entry;
+use basin_ledger_core::entry::{Entry, StationCreated};
 
-use super::{as_body, find, get, list, log_created, require_new, select_codes, CodeKeyed, Codes};
+use super::station_keys::{keys_of_stations, StationKey};
+use super::{
+    find, get, list, log_created, logged_code, require_new, select_codes, CodeKeyed, Codes,
+};
 use crate::model::registry::Station;
 use crate::store::connection::AnyConnection;
 use crate::store::error::{Field, StoreError};
@@ -23,13 +26,17 @@ type StationRow = (
     String,
 );
 
-fn station_from_row((code, name, section, public_key, key_id, created_at): StationRow) -> Station {
+fn station_from_row(
+    (code, name, section, public_key, key_id, created_at): StationRow,
+    keys: Vec<StationKey>,
+) -> Station {
     Station {
         code,
         name,
         section,
         public_key,
         key_id,
+        keys,
         created_at,
     }
 }
@@ -47,10 +54,15 @@ impl CodeKeyed for Station {
             stations::created_at,
         );
         let query = select_codes!(stations::table.select(columns), stations::code, codes);
-        Ok(query
-            .load::<StationRow>(connection)?
+        let rows = query.load::<StationRow>(connection)?;
+        let codes: Vec<&str> = rows.iter().map(|row| row.0.as_str()).collect();
+        let mut keys = keys_of_stations(connection, &codes)?;
+        Ok(rows
             .into_iter()
-            .map(station_from_row)
+            .map(|row| {
+                let keys = keys.remove(&row.0).unwrap_or_default();
+                station_from_row(row, keys)
+            })
             .collect())
     }
 
@@ -91,11 +103,20 @@ pub fn create_station(
             &station.created_at,
         )?;
     }
+    // The body is the station as registered: its key list is the log's `key.*` entries.
+    let body = StationCreated {
+        code: logged_code(&station.code)?,
+        name: station.name.clone(),
+        section: logged_code(&station.section)?,
+        public_key: station.public_key.clone(),
+        key_id: station.key_id.clone(),
+        created_at: station.created_at.clone(),
+    };
     log_created(
         connection,
         log,
         &station.created_at,
-        Entry::StationCreated(as_body(station)?),
+        Entry::StationCreated(body),
     )
 }
 

@@ -64,6 +64,7 @@ pub fn register_signing_station(connection: &mut AnyConnection) {
             section: SECTION.into(),
             public_key: Some(public_key_base64(&public_key)),
             key_id: Some(hex::encode(basin_audit::note::key_id(STATION, &public_key))),
+            keys: Vec::new(),
             created_at: CREATED_AT.into(),
         };
         registry::create_station(connection, log, &station)?;
