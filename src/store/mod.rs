@@ -22,6 +22,9 @@ pub use database_url::{DatabaseUrl, DATABASE_URL_DEFAULT};
 pub use error::StoreError;
 pub use log::LogWriter;
 
+/// Statement size for `IN` lists, far below either backend's bound-variable limit.
+pub(crate) const IN_LIST_MAX: usize = 500;
+
 use diesel::Connection;
 
 /// Runs `work` in one write transaction. The transaction first locks the log head row, which

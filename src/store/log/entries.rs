@@ -14,6 +14,7 @@ use crate::store::connection::AnyConnection;
 use crate::store::error::StoreError;
 use crate::store::page::{finish_page, Page};
 use crate::store::schema::log_entries;
+use crate::store::IN_LIST_MAX;
 
 /// A stored entry whose leaf bytes have been re-hashed and re-parsed.
 #[derive(Debug, Clone)]
@@ -242,7 +243,7 @@ pub fn typed_entries(
         .iter()
         .map(|index| to_i64(*index))
         .collect::<Result<Vec<_>, _>>()?;
-    for chunk in wanted.chunks(500) {
+    for chunk in wanted.chunks(IN_LIST_MAX) {
         let found: Vec<EntryRow> = log_entries::table
             .filter(log_entries::entry_index.eq_any(chunk))
             .select(entry_columns!())

@@ -10,7 +10,7 @@ use super::logged_code;
 use crate::store::connection::{natively, AnyConnection};
 use crate::store::log::{Appended, LogWriter};
 use crate::store::schema::{station_keys, stations};
-use crate::store::StoreError;
+use crate::store::{StoreError, IN_LIST_MAX};
 use basin_ledger_core::entry::{Entry, KeyChange};
 
 pub use crate::model::registry::StationKey;
@@ -93,9 +93,6 @@ pub(super) fn keys_of_stations(
     }
     Ok(keys)
 }
-
-/// Statement size for `IN` lists, far below either backend's bound-variable limit.
-const IN_LIST_MAX: usize = 500;
 
 /// Adds a key to a station and logs `key.added` (owner the station).
 pub fn add_station_key(

@@ -12,9 +12,7 @@ use super::super::connection::AnyConnection;
 use super::super::error::StoreError;
 use super::super::readings::ReadingStatus;
 use super::super::schema::{reading_batches, readings};
-
-/// Statement size for `IN` lists, far below either backend's bound-variable limit.
-pub(super) const IN_LIST_MAX: usize = 500;
+use super::super::IN_LIST_MAX;
 
 /// A stored reading as a settlement reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]

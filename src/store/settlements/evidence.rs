@@ -17,7 +17,8 @@ use super::super::connection::AnyConnection;
 use super::super::error::StoreError;
 use super::super::log::entries::{entry_columns, missing_entry, typed_entry, EntryRow};
 use super::super::schema::{log_entries, reading_batches};
-use super::candidates::{batch_log_indices, IN_LIST_MAX};
+use super::super::IN_LIST_MAX;
+use super::candidates::batch_log_indices;
 use super::counting::{batch_not_stored, Origins};
 
 /// A stored batch: station, batch id, body and log index.
