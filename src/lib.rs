@@ -13,6 +13,7 @@ pub mod export;
 pub mod hj212;
 pub mod import;
 pub mod key_file;
+pub mod key_file_lock;
 pub mod ledger_key;
 pub mod model;
 pub mod publish;

@@ -10,6 +10,7 @@ use crate::api::rate_limit::RateLimit;
 use crate::api::LogRead;
 use crate::api::{build_app, state::AppState};
 use crate::demo;
+use crate::key_file_lock;
 use crate::ledger_key::{read_retired_keys, KeySource, LedgerKey, RetiredKey};
 use crate::model::time::utc_text;
 use crate::publish::{PublishSettings, WitnessPolicy};
@@ -116,6 +117,8 @@ fn create_ledger_key(options: &ServeOptions, pool: &store::Pool) -> anyhow::Resu
 }
 
 pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    // Held until the server stops, so that `key rotate` refuses to run under it.
+    let _key_file_lock = key_file_lock::hold_for_serving(&options.ledger_key_file)?;
     // An existing key file is checked first, so a refused key stops the start before the
     // database is touched.
     let existing_key = LedgerKey::load(&options.ledger_key_file, &options.log_origin)?;

@@ -1,5 +1,5 @@
 //! `key rotate`: replaces the ledger key (API.md "Keys and rotation"), run while the server is
-//! stopped. The old key is kept beside the key file as `<LEDGER_KEY_FILE>.<key id>.retired`,
+//! stopped (it refuses while a server holds the key file's lock, `key_file_lock`). The old key is kept beside the key file as `<LEDGER_KEY_FILE>.<key id>.retired`,
 //! stays valid for the overlap (both keys sign checkpoints), and the log gets `key.added` for
 //! the new key, which signs settlements from now on.
 
@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context};
 
 use crate::key_file;
+use crate::key_file_lock;
 use crate::ledger_key::{retired_key_path, LedgerKey};
 use crate::model::time::utc_text;
 use crate::store::{ledger_keys, DatabaseUrl};
@@ -54,6 +55,8 @@ pub fn rotate(options: &RotateOptions<'_>) -> anyhow::Result<Rotated> {
             options.overlap_seconds
         ));
     }
+    // Refused while a server signs with this key file: it would go on with the old key alone.
+    let _lock = key_file_lock::hold_for_rotation(options.key_file)?;
     let old = LedgerKey::load(options.key_file, options.origin)?
         .ok_or_else(|| anyhow!("{}: no ledger key file", options.key_file.display()))?;
     let pool = crate::server::open_database(options.database_url)?;

@@ -171,6 +171,17 @@ fn rotation_in_the_middle_of_a_log(database_url: Option<&str>) {
         .into_string()
         .unwrap();
     std::fs::write(dir.join("july.receipt"), &receipt).unwrap();
+    // Not under a running server, which would go on signing with the old key alone.
+    let key_file_before = std::fs::read(dir.join("basin-ledger.key")).unwrap();
+    let refused = run(dir, &["key", "rotate"], database_url);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("a server is running"), "{stderr}");
+    assert_eq!(
+        std::fs::read(dir.join("basin-ledger.key")).unwrap(),
+        key_file_before
+    );
+    assert_eq!(log_size(&base, &admin), size_before, "nothing was logged");
     assert!(server.terminate());
 
     let overlap = OVERLAP_SECONDS.to_string();
