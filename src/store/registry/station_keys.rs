@@ -68,6 +68,11 @@ pub(super) fn keys_of_stations(
     connection: &mut AnyConnection,
     stations: &[&str],
 ) -> Result<HashMap<String, Vec<StationKey>>, StoreError> {
+    // One station is what every posted batch reads: its cached statement.
+    if let [station] = stations {
+        let keys = station_keys(connection, station)?;
+        return Ok(HashMap::from([((*station).to_owned(), keys)]));
+    }
     let mut keys: HashMap<String, Vec<StationKey>> = HashMap::new();
     for chunk in stations.chunks(IN_LIST_MAX) {
         let rows: Vec<(String, String, String, String, Option<String>)> = station_keys::table
