@@ -166,15 +166,7 @@ async fn a_settlement_refuses_a_batch_whose_log_entry_was_altered_in_any_column(
         .first(&mut *app.pool.get().unwrap())
         .unwrap();
     let original = entry_columns(&app.pool, index);
-    let token = app.admin_token.clone();
-    let dry_run = || async {
-        app.post(
-            "/v1/agreements/miyun-test/settlements?dry_run=true",
-            Some(&token),
-            &json!({"period": "2025-07"}),
-        )
-        .await
-    };
+    let dry_run = || app.dry_run("miyun-test", "2025-07");
     let (kind, time, prev, body, leaf, hash) = original.clone();
 
     // The same body with its members in another order is the same body.
@@ -292,15 +284,7 @@ async fn a_settlement_names_the_first_counted_reading_whose_batch_is_not_stored(
     let late = app
         .post_readings("july-late", &[("2025-07-17T09:00:00+08:00", good_values())])
         .await;
-    let token = app.admin_token.clone();
-    let dry_run = || async {
-        app.post(
-            "/v1/agreements/miyun-test/settlements?dry_run=true",
-            Some(&token),
-            &json!({"period": "2025-07"}),
-        )
-        .await
-    };
+    let dry_run = || app.dry_run("miyun-test", "2025-07");
     execute(
         &app.pool,
         "UPDATE reading_batches SET batch_id = 'renamed-late' WHERE batch_id = 'july-late'",

@@ -368,13 +368,7 @@ async fn a_document_too_large_for_a_log_entry_is_refused_whole_naming_the_limit(
     let log_size = || basin_ledger::store::export::log_size(&mut app.pool.get().unwrap()).unwrap();
     let before = log_size();
     let token = app.admin_token.clone();
-    let dry_run = app
-        .post(
-            "/v1/agreements/miyun-wide/settlements?dry_run=true",
-            Some(&token),
-            &json!({"period": "2025"}),
-        )
-        .await;
+    let dry_run = app.dry_run("miyun-wide", "2025").await;
     let issued = app.issue("miyun-wide", json!({"period": "2025"})).await;
     for reply in [&dry_run, &issued] {
         assert_eq!(reply.problem_pointers(422), ["/period"], "{}", reply.text);

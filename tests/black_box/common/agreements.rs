@@ -108,6 +108,17 @@ where
         .await
     }
 
+    /// A dry run of issuing the agreement's settlement for `period`, as admin.
+    pub async fn dry_run(&self, agreement: &str, period: &str) -> Reply {
+        let token = self.admin_token.clone();
+        self.post(
+            &format!("/v1/agreements/{agreement}/settlements?dry_run=true"),
+            Some(&token),
+            &json!({"period": period}),
+        )
+        .await
+    }
+
     /// Issues and asserts 201.
     pub async fn issue_period(&self, agreement: &str, period: &str) -> Value {
         let reply = self.issue(agreement, json!({"period": period})).await;
