@@ -82,15 +82,13 @@ pub(super) fn counted_now(
     each: &mut dyn FnMut(Vec<CountedReading>),
 ) -> Result<(), StoreError> {
     let mut chunk = Vec::with_capacity(COUNTED_READINGS_PER_CHUNK);
-    let mut previous: Option<(String, String)> = None;
     for_each_candidate(connection, sections, start, end, true, |reading| {
         // Readings come in runs of one batch: the repeats skip the lookup.
-        let same_as_previous = previous.as_ref().is_some_and(|(station, batch_id)| {
-            *batch_id == reading.batch_id && *station == reading.station
+        let same_as_last = origins.in_order().last().is_some_and(|last| {
+            last.batch_id == reading.batch_id && last.station == reading.station
         });
-        if !same_as_previous {
+        if !same_as_last {
             origins.remember(&reading);
-            previous = Some((reading.station.clone(), reading.batch_id.clone()));
         }
         chunk.push(counted(reading));
         if chunk.len() == COUNTED_READINGS_PER_CHUNK {
